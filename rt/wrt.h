@@ -1,0 +1,677 @@
+/*
+ * wrt.h - the runtime contract with generated code.
+ *
+ * This is the only header generated C includes (besides wasi.h for
+ * executables).  It declares the per-instance runtime header (WrtRt), linear
+ * memory, tables, function references, trap codes, and the inline helpers
+ * that generated code calls on hot paths: checked loads and stores, integer
+ * division, float rounding and conversions.  Out-of-line parts live in
+ * mem.c (memory), table.c (tables, indirect calls) and trap.c (landing pad).
+ *
+ * Bounds strategy seam: the WRT_BOUNDS macro below is the single place where
+ * an access is checked.  With WRT_BOUNDS_CHECK (the only strategy so far) it
+ * compares address + offset + size with the current size in 64-bit
+ * arithmetic; a guard-page strategy will define it as nothing.
+ *
+ * Linear memory is little-endian on every host: big-endian hosts swap bytes
+ * in the load/store helpers.
+ *
+ * Ownership: every wrt_*_init has a matching wrt_*_free.  Nothing here calls
+ * exit or abort; failures are traps (longjmp to the instance's landing pad)
+ * or return values.
+ */
+#ifndef WRT_H
+#define WRT_H
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define WRT_NORETURN __attribute__((noreturn))
+#define WRT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define WRT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define WRT_COLD __attribute__((cold, noinline))
+#else
+#define WRT_NORETURN
+#define WRT_UNLIKELY(x) (x)
+#define WRT_LIKELY(x) (x)
+#define WRT_COLD
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define WRT_BIG_ENDIAN 1
+#else
+#define WRT_BIG_ENDIAN 0
+#endif
+
+#define WRT_PAGE_SIZE 65536u
+/* Default limit on nested wasm calls (--max-call-depth). */
+#define WRT_DEFAULT_MAX_CALL_DEPTH 100000u
+
+/* ---- traps ------------------------------------------------------------ */
+
+/* Trap kinds; wrt_trap_message gives the specification's wording. */
+typedef enum WrtTrap {
+    WRT_TRAP_NONE = 0,
+    WRT_TRAP_UNREACHABLE,       /* "unreachable" */
+    WRT_TRAP_OOB,               /* "out of bounds memory access" */
+    WRT_TRAP_DIV_ZERO,          /* "integer divide by zero" */
+    WRT_TRAP_INT_OVERFLOW,      /* "integer overflow" */
+    WRT_TRAP_INVALID_CONV,      /* "invalid conversion to integer" */
+    WRT_TRAP_INDIRECT_TYPE,     /* "indirect call type mismatch" */
+    WRT_TRAP_UNINIT_ELEM,       /* "uninitialized element" (null entry) */
+    WRT_TRAP_UNDEF_ELEM,        /* "undefined element" (index past table) */
+    WRT_TRAP_TABLE_OOB,         /* "out of bounds table access" */
+    WRT_TRAP_NULL_REF,          /* "null reference" */
+    WRT_TRAP_EXHAUSTION,        /* "call stack exhausted" */
+    WRT_TRAP_MEMORY_INIT,       /* "memory allocation failed" (instantiation) */
+    WRT_TRAP_EXIT,              /* not a trap: proc_exit unwinding */
+    WRT_TRAP_COUNT_
+} WrtTrap;
+
+/* Function index passed with a trap when no wasm function is involved. */
+#define WRT_NO_FUNC 0xFFFFFFFFu
+
+/*
+ * The runtime header of an instance: the first member, named rt, of every
+ * generated instance struct.  Generated code passes &inst->rt to helpers.
+ */
+typedef struct WrtRt {
+    jmp_buf *landing;           /* set by wrt_call while wasm code runs */
+    uint32_t depth;             /* current wasm call depth */
+    uint32_t max_depth;         /* trap when depth would exceed this */
+    uintptr_t stack_limit;      /* trap when the C stack grows below this;
+                                   0 means no stack check */
+    WrtTrap trap;               /* what ended the last wrt_call */
+    uint32_t trap_func;         /* function index of the trap, or WRT_NO_FUNC */
+    int exit_code;              /* with WRT_TRAP_EXIT */
+    const char *const *func_names;  /* for messages; nfuncs entries */
+    uint32_t nfuncs;
+} WrtRt;
+
+/* Set up rt; func_names is borrowed (static tables from generated code). */
+void wrt_rt_init(WrtRt *rt, const char *const *func_names, uint32_t nfuncs,
+                 uint32_t max_depth);
+
+/* Unwind to the landing pad of the current wrt_call with trap t. */
+WRT_NORETURN void wrt_trap(WrtRt *rt, uint32_t func, WrtTrap t);
+/* Unwind with WRT_TRAP_EXIT and an exit code (WASI proc_exit). */
+WRT_NORETURN void wrt_exit(WrtRt *rt, int code);
+
+/*
+ * Run fn(arg) with a landing pad.  Returns WRT_TRAP_NONE when fn returned,
+ * else the trap (also left in rt->trap, with rt->trap_func).  Calls nest: an
+ * inner wrt_call on the same rt installs its own pad and restores the outer
+ * one.  The call depth is restored after a trap.
+ */
+WrtTrap wrt_call(WrtRt *rt, void (*fn)(void *), void *arg);
+
+/* The specification's text for a trap kind ("unreachable", ...). */
+const char *wrt_trap_message(WrtTrap t);
+/* Name of rt->trap_func for messages, or NULL when unknown. */
+const char *wrt_trap_func_name(const WrtRt *rt);
+
+/* Lowest C stack address wasm code may use on this thread (0: unchecked). */
+void wrt_set_stack_limit(WrtRt *rt, uintptr_t limit);
+
+#if defined(__GNUC__)
+#define WRT_STACK_POINTER() ((uintptr_t)__builtin_frame_address(0))
+#else
+#define WRT_STACK_POINTER() ((uintptr_t)&rt)
+#endif
+
+/*
+ * Function prologue and epilogue.  Every generated function calls
+ * wrt_enter first and wrt_leave before each return.
+ */
+static inline void
+wrt_enter(WrtRt *rt, uint32_t func)
+{
+    if (WRT_UNLIKELY(++rt->depth > rt->max_depth ||
+                     WRT_STACK_POINTER() < rt->stack_limit)) {
+        rt->depth--;
+        wrt_trap(rt, func, WRT_TRAP_EXHAUSTION);
+    }
+}
+
+static inline void
+wrt_leave(WrtRt *rt)
+{
+    rt->depth--;
+}
+
+/* ---- linear memory ---------------------------------------------------- */
+
+typedef struct WrtMemory {
+    uint8_t *base;              /* size bytes, zero-initialised when grown */
+    uint64_t size;              /* current size in bytes */
+    uint64_t max_pages;         /* effective maximum: module max, limit */
+    uint64_t capacity;          /* bytes allocated or reserved */
+} WrtMemory;
+
+/*
+ * Allocate initial_pages of zeroed memory; max_pages is the module's maximum
+ * (or 65536) already lowered to any --max-memory limit.  Returns 0, or -1
+ * when the host cannot provide the initial size.
+ */
+int wrt_memory_init(WrtMemory *m, uint64_t initial_pages, uint64_t max_pages);
+void wrt_memory_free(WrtMemory *m);
+/* memory.grow: old size in pages, or 0xFFFFFFFF (the spec's -1). */
+uint32_t wrt_memory_grow(WrtMemory *m, uint32_t delta_pages);
+
+static inline uint32_t
+wrt_memory_size(const WrtMemory *m)
+{
+    return (uint32_t)(m->size / WRT_PAGE_SIZE);
+}
+
+/* The bounds seam: check [addr + off, addr + off + n) against the size. */
+#define WRT_BOUNDS(rt, fn, m, addr, off, n)                                 \
+    do {                                                                    \
+        if (WRT_UNLIKELY((uint64_t)(addr) + (uint64_t)(off) + (n) >         \
+                         (m)->size))                                        \
+            wrt_trap((rt), (fn), WRT_TRAP_OOB);                             \
+    } while (0)
+
+#if WRT_BIG_ENDIAN
+#define WRT_SWAP16(x) __builtin_bswap16(x)
+#define WRT_SWAP32(x) __builtin_bswap32(x)
+#define WRT_SWAP64(x) __builtin_bswap64(x)
+#else
+#define WRT_SWAP16(x) (x)
+#define WRT_SWAP32(x) (x)
+#define WRT_SWAP64(x) (x)
+#endif
+
+#define WRT_DEFINE_LOAD_STORE(NAME, T, SWAP)                                \
+    static inline T                                                         \
+    wrt_load_##NAME(WrtRt *rt, uint32_t fn, const WrtMemory *m,             \
+                    uint32_t addr, uint64_t off)                            \
+    {                                                                       \
+        T v;                                                                \
+        WRT_BOUNDS(rt, fn, m, addr, off, sizeof(T));                        \
+        memcpy(&v, m->base + (uint64_t)addr + off, sizeof(T));              \
+        return SWAP(v);                                                     \
+    }                                                                       \
+    static inline void                                                      \
+    wrt_store_##NAME(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,   \
+                     uint64_t off, T v)                                     \
+    {                                                                       \
+        WRT_BOUNDS(rt, fn, m, addr, off, sizeof(T));                        \
+        v = SWAP(v);                                                        \
+        memcpy(m->base + (uint64_t)addr + off, &v, sizeof(T));              \
+    }
+
+WRT_DEFINE_LOAD_STORE(u8, uint8_t, (uint8_t))
+WRT_DEFINE_LOAD_STORE(u16, uint16_t, WRT_SWAP16)
+WRT_DEFINE_LOAD_STORE(u32, uint32_t, WRT_SWAP32)
+WRT_DEFINE_LOAD_STORE(u64, uint64_t, WRT_SWAP64)
+
+static inline float
+wrt_load_f32(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
+             uint64_t off)
+{
+    uint32_t u = wrt_load_u32(rt, fn, m, addr, off);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline double
+wrt_load_f64(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
+             uint64_t off)
+{
+    uint64_t u = wrt_load_u64(rt, fn, m, addr, off);
+    double f;
+    memcpy(&f, &u, 8);
+    return f;
+}
+
+static inline void
+wrt_store_f32(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
+              uint64_t off, float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, 4);
+    wrt_store_u32(rt, fn, m, addr, off, u);
+}
+
+static inline void
+wrt_store_f64(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
+              uint64_t off, double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    wrt_store_u64(rt, fn, m, addr, off, u);
+}
+
+/* Bulk memory (mem.c).  All trap with WRT_TRAP_OOB before touching memory. */
+void wrt_memory_fill(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t dst,
+                     uint32_t val, uint32_t n);
+void wrt_memory_copy(WrtRt *rt, uint32_t fn, WrtMemory *dm,
+                     const WrtMemory *sm, uint32_t dst, uint32_t src,
+                     uint32_t n);
+/* memory.init from a segment of seglen bytes (0 once dropped). */
+void wrt_memory_init_seg(WrtRt *rt, uint32_t fn, WrtMemory *m,
+                         const uint8_t *seg, uint32_t seglen, uint32_t dst,
+                         uint32_t src, uint32_t n);
+
+/* ---- references and tables -------------------------------------------- */
+
+/*
+ * A function reference (funcref values are `const WrtFunc *`, NULL is
+ * ref.null).  code is called as R (*)(void *ctx, params...) with ctx.
+ * sig is the canonical signature string of the function's type (params,
+ * ':' then results, letters as in opcodes.def, e.g. "ii:i"); generated code
+ * emits one static string per distinct type, so equal types within a module
+ * compare equal by pointer and across modules by content.
+ */
+typedef struct WrtFunc {
+    const char *sig;
+    void (*code)(void);
+    void *ctx;
+} WrtFunc;
+
+/* externref values are `void *`; NULL is ref.null. */
+
+typedef struct WrtTable {
+    void **elems;               /* size entries: WrtFunc * or externref */
+    uint32_t size;
+    uint32_t max;               /* effective maximum */
+} WrtTable;
+
+int wrt_table_init(WrtTable *t, uint32_t initial, uint32_t max);
+void wrt_table_free(WrtTable *t);
+
+/*
+ * call_indirect: the entry at idx, checked: past the end traps
+ * WRT_TRAP_UNDEF_ELEM, null traps WRT_TRAP_UNINIT_ELEM, a different type
+ * traps WRT_TRAP_INDIRECT_TYPE.
+ */
+int wrt_sig_equal_slow(const char *a, const char *b);
+
+static inline const WrtFunc *
+wrt_table_func(WrtRt *rt, uint32_t fn, const WrtTable *t, uint32_t idx,
+               const char *sig)
+{
+    const WrtFunc *f;
+
+    if (WRT_UNLIKELY(idx >= t->size))
+        wrt_trap(rt, fn, WRT_TRAP_UNDEF_ELEM);
+    f = (const WrtFunc *)t->elems[idx];
+    if (WRT_UNLIKELY(f == NULL))
+        wrt_trap(rt, fn, WRT_TRAP_UNINIT_ELEM);
+    if (WRT_UNLIKELY(f->sig != sig && !wrt_sig_equal_slow(f->sig, sig)))
+        wrt_trap(rt, fn, WRT_TRAP_INDIRECT_TYPE);
+    return f;
+}
+
+static inline void *
+wrt_table_get(WrtRt *rt, uint32_t fn, const WrtTable *t, uint32_t idx)
+{
+    if (WRT_UNLIKELY(idx >= t->size))
+        wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
+    return t->elems[idx];
+}
+
+static inline void
+wrt_table_set(WrtRt *rt, uint32_t fn, WrtTable *t, uint32_t idx, void *v)
+{
+    if (WRT_UNLIKELY(idx >= t->size))
+        wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
+    t->elems[idx] = v;
+}
+
+static inline uint32_t
+wrt_table_size(const WrtTable *t)
+{
+    return t->size;
+}
+
+/* table.grow: old size, or 0xFFFFFFFF. */
+uint32_t wrt_table_grow(WrtTable *t, void *init, uint32_t delta);
+void wrt_table_fill(WrtRt *rt, uint32_t fn, WrtTable *t, uint32_t i,
+                    void *v, uint32_t n);
+void wrt_table_copy(WrtRt *rt, uint32_t fn, WrtTable *dt, const WrtTable *st,
+                    uint32_t dst, uint32_t src, uint32_t n);
+/* table.init from a segment of seglen references (0 once dropped). */
+void wrt_table_init_seg(WrtRt *rt, uint32_t fn, WrtTable *t,
+                        void *const *seg, uint32_t seglen, uint32_t dst,
+                        uint32_t src, uint32_t n);
+
+/* ---- integer helpers -------------------------------------------------- */
+
+static inline uint32_t
+wrt_i32_clz(uint32_t x)
+{
+#if defined(__GNUC__)
+    return x ? (uint32_t)__builtin_clz(x) : 32;
+#else
+    uint32_t n = 0;
+    if (x == 0)
+        return 32;
+    while (!(x & 0x80000000u)) {
+        x <<= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+static inline uint32_t
+wrt_i32_ctz(uint32_t x)
+{
+#if defined(__GNUC__)
+    return x ? (uint32_t)__builtin_ctz(x) : 32;
+#else
+    uint32_t n = 0;
+    if (x == 0)
+        return 32;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+static inline uint32_t
+wrt_i32_popcnt(uint32_t x)
+{
+#if defined(__GNUC__)
+    return (uint32_t)__builtin_popcount(x);
+#else
+    uint32_t n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+#endif
+}
+
+static inline uint64_t
+wrt_i64_clz(uint64_t x)
+{
+#if defined(__GNUC__)
+    return x ? (uint64_t)__builtin_clzll(x) : 64;
+#else
+    return (x >> 32) ? wrt_i32_clz((uint32_t)(x >> 32))
+                     : 32 + wrt_i32_clz((uint32_t)x);
+#endif
+}
+
+static inline uint64_t
+wrt_i64_ctz(uint64_t x)
+{
+#if defined(__GNUC__)
+    return x ? (uint64_t)__builtin_ctzll(x) : 64;
+#else
+    return (uint32_t)x ? wrt_i32_ctz((uint32_t)x)
+                       : 32 + wrt_i32_ctz((uint32_t)(x >> 32));
+#endif
+}
+
+static inline uint64_t
+wrt_i64_popcnt(uint64_t x)
+{
+    return wrt_i32_popcnt((uint32_t)x) + wrt_i32_popcnt((uint32_t)(x >> 32));
+}
+
+static inline uint32_t
+wrt_i32_rotl(uint32_t x, uint32_t n)
+{
+    n &= 31;
+    return (x << n) | (x >> ((32 - n) & 31));
+}
+
+static inline uint32_t
+wrt_i32_rotr(uint32_t x, uint32_t n)
+{
+    n &= 31;
+    return (x >> n) | (x << ((32 - n) & 31));
+}
+
+static inline uint64_t
+wrt_i64_rotl(uint64_t x, uint64_t n)
+{
+    n &= 63;
+    return (x << n) | (x >> ((64 - n) & 63));
+}
+
+static inline uint64_t
+wrt_i64_rotr(uint64_t x, uint64_t n)
+{
+    n &= 63;
+    return (x >> n) | (x << ((64 - n) & 63));
+}
+
+#define WRT_DEFINE_DIV(W, U, S, SMIN)                                       \
+    static inline U                                                         \
+    wrt_i##W##_div_s(WrtRt *rt, uint32_t fn, U a, U b)                      \
+    {                                                                       \
+        if (WRT_UNLIKELY(b == 0))                                           \
+            wrt_trap(rt, fn, WRT_TRAP_DIV_ZERO);                            \
+        if (WRT_UNLIKELY(a == (U)SMIN && b == (U)-1))                       \
+            wrt_trap(rt, fn, WRT_TRAP_INT_OVERFLOW);                        \
+        return (U)((S)a / (S)b);                                            \
+    }                                                                       \
+    static inline U                                                         \
+    wrt_i##W##_div_u(WrtRt *rt, uint32_t fn, U a, U b)                      \
+    {                                                                       \
+        if (WRT_UNLIKELY(b == 0))                                           \
+            wrt_trap(rt, fn, WRT_TRAP_DIV_ZERO);                            \
+        return a / b;                                                       \
+    }                                                                       \
+    static inline U                                                         \
+    wrt_i##W##_rem_s(WrtRt *rt, uint32_t fn, U a, U b)                      \
+    {                                                                       \
+        if (WRT_UNLIKELY(b == 0))                                           \
+            wrt_trap(rt, fn, WRT_TRAP_DIV_ZERO);                            \
+        if (WRT_UNLIKELY(b == (U)-1))                                       \
+            return 0;                                                       \
+        return (U)((S)a % (S)b);                                            \
+    }                                                                       \
+    static inline U                                                         \
+    wrt_i##W##_rem_u(WrtRt *rt, uint32_t fn, U a, U b)                      \
+    {                                                                       \
+        if (WRT_UNLIKELY(b == 0))                                           \
+            wrt_trap(rt, fn, WRT_TRAP_DIV_ZERO);                            \
+        return a % b;                                                       \
+    }
+
+WRT_DEFINE_DIV(32, uint32_t, int32_t, 0x80000000u)
+WRT_DEFINE_DIV(64, uint64_t, int64_t, 0x8000000000000000ull)
+
+/* ---- float helpers ---------------------------------------------------- */
+
+static inline uint32_t
+wrt_i32_reinterpret_f32(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static inline uint64_t
+wrt_i64_reinterpret_f64(double f)
+{
+    uint64_t u;
+    memcpy(&u, &f, 8);
+    return u;
+}
+
+static inline float
+wrt_f32_reinterpret_i32(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline double
+wrt_f64_reinterpret_i64(uint64_t u)
+{
+    double f;
+    memcpy(&f, &u, 8);
+    return f;
+}
+
+/* abs, neg and copysign act on the sign bit only, NaN payloads included. */
+static inline float
+wrt_f32_abs(float x)
+{
+    return wrt_f32_reinterpret_i32(wrt_i32_reinterpret_f32(x) & 0x7FFFFFFFu);
+}
+
+static inline float
+wrt_f32_neg(float x)
+{
+    return wrt_f32_reinterpret_i32(wrt_i32_reinterpret_f32(x) ^ 0x80000000u);
+}
+
+static inline float
+wrt_f32_copysign(float x, float y)
+{
+    return wrt_f32_reinterpret_i32(
+        (wrt_i32_reinterpret_f32(x) & 0x7FFFFFFFu) |
+        (wrt_i32_reinterpret_f32(y) & 0x80000000u));
+}
+
+static inline double
+wrt_f64_abs(double x)
+{
+    return wrt_f64_reinterpret_i64(wrt_i64_reinterpret_f64(x) &
+                                   0x7FFFFFFFFFFFFFFFull);
+}
+
+static inline double
+wrt_f64_neg(double x)
+{
+    return wrt_f64_reinterpret_i64(wrt_i64_reinterpret_f64(x) ^
+                                   0x8000000000000000ull);
+}
+
+static inline double
+wrt_f64_copysign(double x, double y)
+{
+    return wrt_f64_reinterpret_i64(
+        (wrt_i64_reinterpret_f64(x) & 0x7FFFFFFFFFFFFFFFull) |
+        (wrt_i64_reinterpret_f64(y) & 0x8000000000000000ull));
+}
+
+/* Rounding: the libm functions return a quiet NaN for a NaN, as required. */
+static inline float wrt_f32_ceil(float x) { return ceilf(x); }
+static inline float wrt_f32_floor(float x) { return floorf(x); }
+static inline float wrt_f32_trunc(float x) { return truncf(x); }
+/* nearest: ties to even under the default rounding mode, which wasm fixes. */
+static inline float wrt_f32_nearest(float x) { return nearbyintf(x); }
+static inline float wrt_f32_sqrt(float x) { return sqrtf(x); }
+static inline double wrt_f64_ceil(double x) { return ceil(x); }
+static inline double wrt_f64_floor(double x) { return floor(x); }
+static inline double wrt_f64_trunc(double x) { return trunc(x); }
+static inline double wrt_f64_nearest(double x) { return nearbyint(x); }
+static inline double wrt_f64_sqrt(double x) { return sqrt(x); }
+
+/*
+ * min and max: a NaN operand gives a NaN (x + y propagates a quiet one);
+ * -0 is less than +0.
+ */
+#define WRT_DEFINE_MINMAX(T, N)                                             \
+    static inline T                                                         \
+    wrt_##N##_min(T x, T y)                                                 \
+    {                                                                       \
+        if (x != x || y != y)                                               \
+            return x + y;                                                   \
+        if (x == 0 && y == 0)                                               \
+            return signbit(x) ? x : y;                                      \
+        return x < y ? x : y;                                               \
+    }                                                                       \
+    static inline T                                                         \
+    wrt_##N##_max(T x, T y)                                                 \
+    {                                                                       \
+        if (x != x || y != y)                                               \
+            return x + y;                                                   \
+        if (x == 0 && y == 0)                                               \
+            return signbit(x) ? y : x;                                      \
+        return x > y ? x : y;                                               \
+    }
+
+WRT_DEFINE_MINMAX(float, f32)
+WRT_DEFINE_MINMAX(double, f64)
+
+/*
+ * Trapping float-to-int: NaN traps WRT_TRAP_INVALID_CONV, a value whose
+ * truncation is out of range traps WRT_TRAP_INT_OVERFLOW.  LO and HI are
+ * exclusive bounds, exactly representable in the source type.
+ */
+#define WRT_DEFINE_TRUNC(NAME, F, R, CAST, LO, HI)                          \
+    static inline R                                                         \
+    wrt_##NAME(WrtRt *rt, uint32_t fn, F x)                                 \
+    {                                                                       \
+        if (WRT_UNLIKELY(x != x))                                           \
+            wrt_trap(rt, fn, WRT_TRAP_INVALID_CONV);                        \
+        if (WRT_UNLIKELY(!(x > (LO) && x < (HI))))                          \
+            wrt_trap(rt, fn, WRT_TRAP_INT_OVERFLOW);                        \
+        return (R)(CAST)x;                                                  \
+    }
+
+WRT_DEFINE_TRUNC(i32_trunc_f32_s, float, uint32_t, int32_t,
+                 -2147483904.0f, 2147483648.0f)
+WRT_DEFINE_TRUNC(i32_trunc_f32_u, float, uint32_t, uint32_t,
+                 -1.0f, 4294967296.0f)
+WRT_DEFINE_TRUNC(i32_trunc_f64_s, double, uint32_t, int32_t,
+                 -2147483649.0, 2147483648.0)
+WRT_DEFINE_TRUNC(i32_trunc_f64_u, double, uint32_t, uint32_t,
+                 -1.0, 4294967296.0)
+WRT_DEFINE_TRUNC(i64_trunc_f32_s, float, uint64_t, int64_t,
+                 -9223373136366403584.0f, 9223372036854775808.0f)
+WRT_DEFINE_TRUNC(i64_trunc_f32_u, float, uint64_t, uint64_t,
+                 -1.0f, 18446744073709551616.0f)
+WRT_DEFINE_TRUNC(i64_trunc_f64_s, double, uint64_t, int64_t,
+                 -9223372036854777856.0, 9223372036854775808.0)
+WRT_DEFINE_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t,
+                 -1.0, 18446744073709551616.0)
+
+/* Saturating float-to-int: NaN gives 0, out of range clamps. */
+#define WRT_DEFINE_TRUNC_SAT(NAME, F, R, CAST, LO, HI, RMIN, RMAX)          \
+    static inline R                                                         \
+    wrt_##NAME(F x)                                                         \
+    {                                                                       \
+        if (x != x)                                                         \
+            return 0;                                                       \
+        if (!(x > (LO)))                                                    \
+            return (R)(RMIN);                                               \
+        if (!(x < (HI)))                                                    \
+            return (R)(RMAX);                                               \
+        return (R)(CAST)x;                                                  \
+    }
+
+WRT_DEFINE_TRUNC_SAT(i32_trunc_sat_f32_s, float, uint32_t, int32_t,
+                     -2147483904.0f, 2147483648.0f,
+                     0x80000000u, 0x7FFFFFFFu)
+WRT_DEFINE_TRUNC_SAT(i32_trunc_sat_f32_u, float, uint32_t, uint32_t,
+                     -1.0f, 4294967296.0f, 0u, 0xFFFFFFFFu)
+WRT_DEFINE_TRUNC_SAT(i32_trunc_sat_f64_s, double, uint32_t, int32_t,
+                     -2147483649.0, 2147483648.0,
+                     0x80000000u, 0x7FFFFFFFu)
+WRT_DEFINE_TRUNC_SAT(i32_trunc_sat_f64_u, double, uint32_t, uint32_t,
+                     -1.0, 4294967296.0, 0u, 0xFFFFFFFFu)
+WRT_DEFINE_TRUNC_SAT(i64_trunc_sat_f32_s, float, uint64_t, int64_t,
+                     -9223373136366403584.0f, 9223372036854775808.0f,
+                     0x8000000000000000ull, 0x7FFFFFFFFFFFFFFFull)
+WRT_DEFINE_TRUNC_SAT(i64_trunc_sat_f32_u, float, uint64_t, uint64_t,
+                     -1.0f, 18446744073709551616.0f,
+                     0ull, 0xFFFFFFFFFFFFFFFFull)
+WRT_DEFINE_TRUNC_SAT(i64_trunc_sat_f64_s, double, uint64_t, int64_t,
+                     -9223372036854777856.0, 9223372036854775808.0,
+                     0x8000000000000000ull, 0x7FFFFFFFFFFFFFFFull)
+WRT_DEFINE_TRUNC_SAT(i64_trunc_sat_f64_u, double, uint64_t, uint64_t,
+                     -1.0, 18446744073709551616.0,
+                     0ull, 0xFFFFFFFFFFFFFFFFull)
+
+/* Float constants from exact bit patterns (NaN payloads survive). */
+#define WRT_F32(bits) wrt_f32_reinterpret_i32(bits)
+#define WRT_F64(bits) wrt_f64_reinterpret_i64(bits)
+
+#endif /* WRT_H */
