@@ -1,0 +1,147 @@
+# Makefile - build, test and install w2c (GNU make).
+#
+# Works without ./configure (the defaults below); configure only writes
+# config.mak with the compiler and flags it probed.  Sources are listed by
+# hand: adding a file is a decision.
+#
+#   make                 build build/w2c
+#   make check           install missing test packages (as root), run pytest
+#   make check UPDATE=1  rewrite golden expectations instead of comparing
+#   make SANITIZE=1      ASan + UBSan build in build-san/ (also for check)
+#   make demo            compile and run the bundled example
+#   make install         PREFIX=/usr/local, DESTDIR honoured
+#   make V=1             show full commands;  WERROR=1 adds -Werror
+
+-include config.mak
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/w2c
+INCLUDEDIR ?= $(PREFIX)/include/w2c
+MANDIR ?= $(PREFIX)/share/man
+
+CFLAGS ?= -O2 -g
+CFLAGS_AUTO ?=
+LDFLAGS ?=
+W2C_VERSION = 0.1.0
+# The C compiler the installed w2c runs by default (configure's choice).
+W2C_DEFAULT_CC ?= $(CC)
+
+WARN = -std=c99 -Wall -Wextra -pedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
+else
+BUILD = build
+SANFLAGS =
+endif
+
+ALL_CFLAGS = $(WARN) $(CFLAGS_AUTO) $(CFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+COMPILER_SRCS = compiler/arena.c compiler/diag.c compiler/bytes.c \
+                compiler/binread.c compiler/opinfo.c compiler/validate.c \
+                compiler/names.c compiler/cwriter.c compiler/emit.c \
+                compiler/emitfn.c compiler/driver.c compiler/main.c
+OBJS = $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o)
+
+# The runtime every executable links, in this order; driver.c gets the same
+# list, so what is installed is what w2c compiles.
+RT_SRCS = rt/mem.c rt/table.c rt/trap.c
+WASI_RT_SRCS = wasi-rt/guest.c wasi-rt/errno.c wasi-rt/fd.c \
+               wasi-rt/proc.c wasi-rt/run.c
+RT_HDRS = $(wildcard rt/*.h)
+WASI_RT_HDRS = $(wildcard wasi-rt/*.h)
+# The contracts a host program includes (plugins), installed under include/.
+PUBLIC_HDRS = rt/wrt.h wasi-rt/wasi.h
+
+ifeq ($(V),1)
+Q =
+msg = @true
+else
+Q = @
+msg = @printf '  %-7s %s\n'
+endif
+
+all: $(BUILD)/w2c
+
+$(BUILD)/w2c: $(OBJS)
+	$(msg) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(OBJS) $(ALL_LDFLAGS) -o $@
+
+$(BUILD)/%.o: compiler/%.c | $(BUILD)
+	$(msg) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -MMD -MP -c $< -o $@
+
+# Compiled-in defaults; these two objects follow the Makefile's settings.
+$(BUILD)/main.o: CPPFLAGS += -DW2C_VERSION='"$(W2C_VERSION)"' \
+    -DW2C_DEFAULT_CC='"$(W2C_DEFAULT_CC)"'
+$(BUILD)/driver.o: CPPFLAGS += -DW2C_SOURCE_DIR='"$(CURDIR)"' \
+    -DW2C_RUNTIME_SOURCES='"$(RT_SRCS) $(WASI_RT_SRCS)"'
+$(BUILD)/main.o $(BUILD)/driver.o: Makefile $(wildcard config.mak)
+
+$(BUILD):
+	@mkdir -p $@
+
+-include $(OBJS:.o=.d)
+
+# ---- tests -------------------------------------------------------------
+
+# Debian's wasi-libc installs into /usr (lib/wasm32-wasi); a wasi-sdk style
+# sysroot lives in /usr/share/wasi-sysroot.
+WASI_SYSROOT ?= $(firstword $(wildcard /usr/share/wasi-sysroot) \
+    $(if $(wildcard /usr/lib/wasm32-wasi/libc.a),/usr) /usr/share/wasi-sysroot)
+
+ifeq ($(SANITIZE),1)
+TEST_ENV = W2C_TEST_FLAGS='--cflags=-fsanitize=address,undefined --ldflags=-fsanitize=address,undefined' \
+    ASAN_OPTIONS=halt_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+endif
+PYTESTFLAGS ?=
+
+check:
+	@sh test/deps.sh
+	@$(MAKE) --no-print-directory all
+	@if /usr/bin/python3 -c 'import pytest' 2>/dev/null; \
+	then pytest='/usr/bin/python3 -m pytest'; \
+	elif command -v pytest-3 >/dev/null 2>&1; then pytest=pytest-3; \
+	else echo 'make check: pytest not found (apt-get install python3-pytest)' >&2; \
+	     exit 1; fi; \
+	W2C='$(CURDIR)/$(BUILD)/w2c' WASI_SYSROOT='$(WASI_SYSROOT)' \
+	W2C_TEST_CC='$(CC)' UPDATE='$(UPDATE)' $(TEST_ENV) \
+	$$pytest -q $(PYTESTFLAGS) test/
+
+demo: all
+	$(BUILD)/w2c test/demo/hello.wasm -o $(BUILD)/hello
+	$(BUILD)/hello world
+
+# ---- install -----------------------------------------------------------
+
+install: all
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(SHAREDIR)/rt' \
+	    '$(DESTDIR)$(SHAREDIR)/wasi-rt' '$(DESTDIR)$(INCLUDEDIR)' \
+	    '$(DESTDIR)$(MANDIR)/man1'
+	install -m 755 $(BUILD)/w2c '$(DESTDIR)$(BINDIR)/w2c'
+	install -m 644 $(RT_SRCS) $(RT_HDRS) '$(DESTDIR)$(SHAREDIR)/rt'
+	install -m 644 $(WASI_RT_SRCS) $(WASI_RT_HDRS) \
+	    '$(DESTDIR)$(SHAREDIR)/wasi-rt'
+	install -m 644 $(PUBLIC_HDRS) '$(DESTDIR)$(INCLUDEDIR)'
+	install -m 644 man/w2c.1 '$(DESTDIR)$(MANDIR)/man1/w2c.1'
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/w2c' '$(DESTDIR)$(MANDIR)/man1/w2c.1'
+	rm -rf '$(DESTDIR)$(SHAREDIR)' '$(DESTDIR)$(INCLUDEDIR)'
+
+clean:
+	rm -rf build build-san
+
+distclean: clean
+	rm -f config.mak
+
+.PHONY: all check demo install uninstall clean distclean

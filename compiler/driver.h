@@ -1,0 +1,66 @@
+/*
+ * driver.h - run the system C compiler over generated C and the runtime.
+ *
+ * main.c writes the generated .c/.h files and then asks the driver to turn
+ * them into an executable or an object file.  The driver finds the runtime
+ * sources (rt/, wasi-rt/), builds argument vectors (never shell strings),
+ * runs the compiler jobs in parallel with posix_spawnp and waits for them.
+ * The compiler's diagnostics go straight to our stderr.  The driver never
+ * calls exit: it returns a DriverStatus that main.c maps to an exit status.
+ */
+#ifndef COMPILER_DRIVER_H
+#define COMPILER_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum DriverMode {
+    DRIVER_EXE,     /* compile generated C + runtime, link an executable */
+    DRIVER_OBJ      /* compile the generated C alone with -c */
+} DriverMode;
+
+typedef enum DriverStatus {
+    DRIVER_OK = 0,
+    DRIVER_SETUP_ERROR, /* runtime not found, out of memory, I/O (exit 2) */
+    DRIVER_CC_FAILED    /* the C compiler failed or could not run (exit 3) */
+} DriverStatus;
+
+typedef struct DriverOpts {
+    DriverMode mode;
+    const char *cc;             /* compiler command; split on blanks */
+    const char *opt;            /* "-O0" .. "-O3" */
+    bool debug;                 /* -g */
+    const char *const *cflags;  /* extra compiler flags, one per entry */
+    size_t ncflags;
+    const char *const *ldflags; /* extra linker flags, one per entry */
+    size_t nldflags;
+    const char *runtime_dir;    /* holds rt/ and wasi-rt/ (driver_find_runtime) */
+    const char *tmpdir;         /* scratch directory for objects */
+    bool verbose;               /* -v: print commands and phase times */
+} DriverOpts;
+
+/*
+ * Locate the runtime sources: $W2C_RUNTIME_DIR when set; else
+ * <dir of the w2c executable>/../share/w2c when it holds rt/wrt.h (the
+ * executable is found through /proc/self/exe, else argv0); else the source
+ * tree compiled in as W2C_SOURCE_DIR.  Returns a malloc'd path, or NULL
+ * after printing why on stderr.
+ */
+char *driver_find_runtime(const char *argv0);
+
+/*
+ * Build o->mode output at `output` from the generated C file `csrc` (its
+ * header sits beside it).  DRIVER_EXE compiles csrc and every runtime
+ * source into o->tmpdir, then links them; DRIVER_OBJ compiles csrc alone.
+ * With o->verbose, prints each command and the "cc" and "link" phase times
+ * on stderr.  On failure prints
+ *     w2c: error: C compiler failed (status N): <command>
+ * and removes `output`, so a failed build never leaves a stale result.
+ */
+DriverStatus driver_build(const DriverOpts *o, const char *csrc,
+                          const char *output);
+
+/* Seconds on a monotonic clock, for -v phase timing. */
+double driver_now(void);
+
+#endif /* COMPILER_DRIVER_H */

@@ -1,0 +1,1174 @@
+/*
+ * emit.c - module-level C: the header, the instance struct, signatures,
+ * data and element segments, instantiation, exports and, for executables,
+ * main().  Function bodies are emitfn.c's job.
+ *
+ * Layout of the generated .c (P is EmitOpts.prefix):
+ *   includes, short type names, SIG_<n> signature strings, the function
+ *   name table, data segment bytes, element segment function indices,
+ *   prototypes, one static function per Wasm function, wrapper thunks
+ *   w<i> for functions used as references, the WrtFunc descriptor table,
+ *   instantiation (P_new, P_instantiate, P_free), exports, main().
+ * All state lives in struct P_instance (declared in the header); the only
+ * file-scope objects are static const tables.
+ */
+#include "emit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emitfn.h"
+
+#define WASI_MODULE "wasi_snapshot_preview1"
+
+/* ---- the WASI functions an executable may import (wasi.def) -------------- */
+
+typedef struct WasiFn {
+    const char *name, *params, *results;
+} WasiFn;
+
+static const WasiFn wasi_fns[] = {
+#define WASI(name, params, results) {#name, params, results},
+#include "wasi.def"
+#undef WASI
+};
+
+static bool
+str_is(Str s, const char *c)
+{
+    return s.len == strlen(c) && memcmp(s.ptr, c, s.len) == 0;
+}
+
+static const WasiFn *
+find_wasi(Str name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof wasi_fns / sizeof wasi_fns[0]; i++)
+        if (str_is(name, wasi_fns[i].name))
+            return &wasi_fns[i];
+    return NULL;
+}
+
+/* The signature letters of a type's params or results, in buf. */
+static void
+type_letters(const ValType *v, uint32_t n, char *buf, size_t cap)
+{
+    uint32_t i;
+
+    for (i = 0; i < n && i + 1 < cap; i++)
+        buf[i] = emitfn_sigletter(v[i]);
+    buf[i < cap ? i : cap - 1] = '\0';
+}
+
+/* "(i32 i64) -> i32" for letters as in wasi.def. */
+static void
+letters_text(CWriter *w, const char *params, const char *results)
+{
+    FuncType ft;
+    ValType p[16], r[4];
+    uint32_t i;
+
+    ft.params = p;
+    ft.results = r;
+    for (i = 0; params[i] && i < 16; i++)
+        p[i] = params[i] == 'I' ? VT_I64 : VT_I32;
+    ft.nparams = i;
+    for (i = 0; results[i] && i < 4; i++)
+        r[i] = results[i] == 'I' ? VT_I64 : VT_I32;
+    ft.nresults = i;
+    emitfn_type_text(w, &ft);
+}
+
+static const Export *
+find_export(const Module *m, const char *name, ExternKind kind)
+{
+    uint32_t i;
+
+    for (i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == kind && str_is(m->exports[i].name, name))
+            return &m->exports[i];
+    return NULL;
+}
+
+static bool
+imports_need_memory(const Module *m)
+{
+    uint32_t i;
+
+    for (i = 0; i < m->nimports; i++)
+        if (!str_is(m->imports[i].name, "proc_exit") &&
+            !str_is(m->imports[i].name, "sched_yield"))
+            return true;
+    return false;
+}
+
+bool
+emit_check_imports(const Module *m, const EmitOpts *o, Diag *d)
+{
+    bool ok = true;
+    const Export *start;
+    uint32_t i;
+
+    if (o->mode != EMIT_EXE)
+        return true;
+    for (i = 0; i < m->nimports; i++) {
+        const Import *im = &m->imports[i];
+        const WasiFn *wf;
+        const FuncType *ft;
+        char params[64], results[16];
+        CWriter got;
+
+        if (im->kind != EXT_FUNC || !str_is(im->module, WASI_MODULE)) {
+            ok = diag_error_at(d, im->offset,
+                               "import \"%.*s\" \"%.*s\": only "
+                               WASI_MODULE " functions can be imported by "
+                               "an executable",
+                               (int)im->module.len, im->module.ptr,
+                               (int)im->name.len, im->name.ptr);
+            continue;
+        }
+        wf = find_wasi(im->name);
+        if (wf == NULL) {
+            ok = diag_error_at(d, im->offset,
+                               "import \"%.*s\" \"%.*s\": this WASI function "
+                               "is not supported yet",
+                               (int)im->module.len, im->module.ptr,
+                               (int)im->name.len, im->name.ptr);
+            continue;
+        }
+        ft = func_type(m, &m->funcs[im->index]);
+        type_letters(ft->params, ft->nparams, params, sizeof params);
+        type_letters(ft->results, ft->nresults, results, sizeof results);
+        if (ft->nparams < sizeof params && ft->nresults < sizeof results &&
+            strcmp(params, wf->params) == 0 &&
+            strcmp(results, wf->results) == 0)
+            continue;
+        cw_init(&got);
+        cw_printf(&got, "expected ");
+        letters_text(&got, wf->params, wf->results);
+        cw_printf(&got, ", got ");
+        emitfn_type_text(&got, ft);
+        ok = diag_error_at(d, im->offset,
+                           "import \"%.*s\" \"%.*s\": type mismatch: %s",
+                           (int)im->module.len, im->module.ptr,
+                           (int)im->name.len, im->name.ptr, got.buf);
+        cw_free(&got);
+    }
+
+    /* WASI: a command module exports _start () -> () and its memory */
+    start = find_export(m, "_start", EXT_FUNC);
+    if (start == NULL) {
+        ok = diag_error(d, "executable: the module has no \"_start\" export "
+                        "(a command module must export _start () -> ())");
+    } else {
+        const FuncType *ft = func_type(m, &m->funcs[start->index]);
+        if (ft->nparams != 0 || ft->nresults != 0) {
+            CWriter got;
+            cw_init(&got);
+            emitfn_type_text(&got, ft);
+            ok = diag_error_at(d, start->offset,
+                               "export \"_start\": type mismatch: expected "
+                               "() -> (), got %s", got.buf);
+            cw_free(&got);
+        }
+    }
+    if (imports_need_memory(m) && find_export(m, "memory", EXT_MEMORY) == NULL)
+        ok = diag_error(d, "executable: WASI imports need the module's "
+                        "memory exported as \"memory\"");
+    return ok;
+}
+
+/* ---- canonical signatures and result structs ----------------------------- */
+
+typedef struct StrMap {
+    const char **keys;
+    uint32_t *vals;
+    size_t cap;
+    uint32_t n;
+} StrMap;
+
+static void
+map_init(Arena *a, StrMap *map, uint32_t nkeys)
+{
+    map->cap = 16;
+    while (map->cap < (size_t)nkeys * 2 + 2)
+        map->cap *= 2;
+    map->keys = arena_array(a, map->cap, sizeof *map->keys);
+    map->vals = arena_array(a, map->cap, sizeof *map->vals);
+    map->n = 0;
+}
+
+/* The number of key, numbering new keys 0, 1, ... in order of arrival. */
+static uint32_t
+map_intern(StrMap *map, const char *key, bool *is_new)
+{
+    uint32_t h = 2166136261u;
+    const char *p;
+    size_t i;
+
+    for (p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (i = h & (map->cap - 1); map->keys[i] != NULL;
+         i = (i + 1) & (map->cap - 1))
+        if (strcmp(map->keys[i], key) == 0) {
+            *is_new = false;
+            return map->vals[i];
+        }
+    map->keys[i] = key;
+    map->vals[i] = map->n++;
+    *is_new = true;
+    return map->vals[i];
+}
+
+static char *
+letters(Arena *a, const ValType *v, uint32_t n)
+{
+    char *s = arena_alloc(a, (size_t)n + 1);
+    uint32_t i;
+
+    for (i = 0; i < n; i++)
+        s[i] = emitfn_sigletter(v[i]);
+    return s;
+}
+
+/*
+ * Number the distinct signatures (SIG_<n>) and the distinct result lists
+ * of two or more values (<prefix>_ret<n>), in type-section order.  Prints
+ * the SIG strings to c and the result structs to h.
+ */
+static void
+plan_types(EmitCtx *e, CWriter *c, CWriter *h)
+{
+    const Module *m = e->m;
+    StrMap sigs, rets;
+    uint32_t i, k;
+    bool is_new;
+
+    e->type_sig = arena_array(e->a, m->ntypes ? m->ntypes : 1,
+                              sizeof(uint32_t));
+    e->type_ret = arena_array(e->a, m->ntypes ? m->ntypes : 1,
+                              sizeof(char *));
+    e->type_ret_std = arena_array(e->a, m->ntypes ? m->ntypes : 1,
+                                  sizeof(char *));
+    map_init(e->a, &sigs, m->ntypes);
+    map_init(e->a, &rets, m->ntypes);
+    if (m->ntypes)
+        cw_line(c, "/* canonical signatures: params ':' results (wrt.h) */");
+    for (i = 0; i < m->ntypes; i++) {
+        const FuncType *ft = &m->types[i];
+        char *sig = arena_printf(e->a, "%s:%s",
+                                 letters(e->a, ft->params, ft->nparams),
+                                 letters(e->a, ft->results, ft->nresults));
+        uint32_t n = map_intern(&sigs, sig, &is_new);
+
+        e->type_sig[i] = n;
+        if (is_new)
+            cw_line(c, "static const char SIG_%u[] = \"%s\";", (unsigned)n,
+                    sig);
+        if (ft->nresults == 0) {
+            e->type_ret[i] = e->type_ret_std[i] = "void";
+        } else if (ft->nresults == 1) {
+            e->type_ret[i] = emitfn_ctype(ft->results[0]);
+            e->type_ret_std[i] = emitfn_stdtype(ft->results[0]);
+        } else {
+            n = map_intern(&rets, letters(e->a, ft->results, ft->nresults),
+                           &is_new);
+            e->type_ret[i] = e->type_ret_std[i] =
+                arena_printf(e->a, "%s_ret%u", e->prefix, (unsigned)n);
+            if (!is_new)
+                continue;
+            cw_printf(h, "/* results ");
+            emitfn_type_text(h, ft);
+            cw_printf(h, " */\ntypedef struct %s {\n", e->type_ret[i]);
+            for (k = 0; k < ft->nresults; k++) {
+                const char *t = emitfn_stdtype(ft->results[k]);
+                cw_line(h, "    %s%sv%u;", t,
+                        t[strlen(t) - 1] == '*' ? "" : " ", (unsigned)k);
+            }
+            cw_line(h, "} %s;", e->type_ret[i]);
+            cw_raw(h, "\n", 1);
+        }
+    }
+    if (m->ntypes)
+        cw_raw(c, "\n", 1);
+}
+
+/* ---- C string literals --------------------------------------------------- */
+
+/*
+ * bytes as one or more adjacent string literals, each line starting at
+ * indent spaces and kept within about 80 columns.  Escapes only where
+ * needed: quote, backslash, '?' (trigraphs), and non-printable bytes as the
+ * shortest octal escape that the next byte cannot extend.
+ */
+static void
+emit_string(CWriter *w, const uint8_t *b, size_t n, int indent)
+{
+    char out[8];
+    size_t i, col = 0;
+
+    if (n == 0) {
+        cw_printf(w, "%*s\"\"", indent, "");
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        int len;
+        uint8_t c = b[i];
+        if (col == 0) {
+            cw_printf(w, "%s%*s\"", i ? "\"\n" : "", indent, "");
+            col = (size_t)indent + 1;
+        }
+        if (c == '"' || c == '\\' || c == '?') {
+            out[0] = '\\';
+            out[1] = (char)c;
+            len = 2;
+        } else if (c == '\n') {
+            len = snprintf(out, sizeof out, "\\n");
+        } else if (c >= 0x20 && c < 0x7f) {
+            out[0] = (char)c;
+            len = 1;
+        } else if (i + 1 < n && b[i + 1] >= '0' && b[i + 1] <= '7') {
+            len = snprintf(out, sizeof out, "\\%03o", (unsigned)c);
+        } else {
+            len = snprintf(out, sizeof out, "\\%o", (unsigned)c);
+        }
+        cw_raw(w, out, (size_t)len);
+        col += (size_t)len;
+        if (col >= 76)
+            col = 0;
+    }
+    cw_raw(w, "\"", 1);
+}
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static bool
+is_identifier(const char *s)
+{
+    const char *p;
+
+    if (s == NULL || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                       *s == '_'))
+        return false;
+    for (p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return true;
+}
+
+/* The first export of each function (index into exports, or -1). */
+static int64_t *
+first_exports(Arena *a, const Module *m, ExternKind kind, uint32_t n)
+{
+    int64_t *v = arena_array(a, n ? n : 1, sizeof *v);
+    uint32_t i;
+
+    for (i = 0; i < n; i++)
+        v[i] = -1;
+    for (i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == kind && m->exports[i].index < n &&
+            v[m->exports[i].index] < 0)
+            v[m->exports[i].index] = i;
+    return v;
+}
+
+/* Mark every function that can become a reference (ref.func anywhere). */
+static bool *
+referenced_funcs(Arena *a, const Module *m)
+{
+    bool *r = arena_array(a, m->nfuncs ? m->nfuncs : 1, sizeof *r);
+    uint32_t i, k, j;
+
+#define MARK_EXPR(x)                                                        \
+    for (j = 0; j < (x)->n; j++)                                            \
+        if ((x)->code[j].op == OP_REF_FUNC &&                               \
+            (x)->code[j].imm.idx < m->nfuncs)                               \
+            r[(x)->code[j].imm.idx] = true;
+    for (i = 0; i < m->nfuncs; i++)
+        MARK_EXPR(&m->funcs[i].body)
+    for (i = 0; i < m->nglobals; i++)
+        MARK_EXPR(&m->globals[i].init)
+    for (i = 0; i < m->nelems; i++)
+        for (k = 0; k < m->elems[i].ninits; k++)
+            MARK_EXPR(&m->elems[i].inits[k])
+#undef MARK_EXPR
+    return r;
+}
+
+/* true when every item of the segment is "ref.func i; end". */
+static bool
+elem_is_func_list(const Elem *el)
+{
+    uint32_t k;
+
+    for (k = 0; k < el->ninits; k++)
+        if (el->inits[k].n != 2 || el->inits[k].code[0].op != OP_REF_FUNC)
+            return false;
+    return true;
+}
+
+/* ---- the header and the instance struct ---------------------------------- */
+
+static void
+emit_import_comment(CWriter *h, const Module *m, uint32_t import)
+{
+    const Import *im = &m->imports[import];
+
+    cw_printf(h, "    /* import \"");
+    emitfn_comment_str(h, im->module);
+    cw_printf(h, "\" \"");
+    emitfn_comment_str(h, im->name);
+    cw_printf(h, "\"");
+}
+
+static void
+emit_instance_struct(EmitCtx *e, CWriter *h)
+{
+    const Module *m = e->m;
+    const char *P = e->prefix;
+    uint32_t i;
+
+    cw_line(h, "/*");
+    cw_line(h, " * One instance of the module: all of its state.  Create it "
+            "with %s_new,", P);
+    cw_line(h, " * set the import fields, then call %s_instantiate.", P);
+    cw_line(h, " */");
+    cw_line(h, "struct %s_instance {", P);
+    cw_line(h, "    WrtRt rt;   /* runtime header: traps, call depth */");
+
+    for (i = 0; i < m->nfuncs; i++) {
+        const Func *f = &m->funcs[i];
+        CWriter tmp;
+        if (!f->is_import)
+            continue;
+        emit_import_comment(h, m, f->import);
+        cw_printf(h, ": ");
+        emitfn_type_text(h, func_type(m, f));
+        cw_printf(h, " */\n    %s (*%s)", e->type_ret_std[f->type], f->cname);
+        cw_init(&tmp);
+        emitfn_params(e, &tmp, f->type, "void *ctx", NULL, true);
+        cw_printf(h, "%s;\n", tmp.buf);
+        cw_free(&tmp);
+        cw_line(h, "    void *%s_ctx;", f->cname);
+    }
+    for (i = 0; i < m->nmems; i++) {
+        const Memory *mem = &m->mems[i];
+        if (mem->is_import) {
+            emit_import_comment(h, m, mem->import);
+            cw_printf(h, ": set before instantiation */\n");
+            cw_line(h, "    WrtMemory *mem%u;", (unsigned)i);
+        } else {
+            cw_line(h, "    WrtMemory *mem%u;     /* memory %u: "
+                    "mem%u_storage */", (unsigned)i, (unsigned)i,
+                    (unsigned)i);
+            cw_line(h, "    WrtMemory mem%u_storage;", (unsigned)i);
+        }
+    }
+    for (i = 0; i < m->ntables; i++) {
+        const Table *t = &m->tables[i];
+        if (t->is_import) {
+            emit_import_comment(h, m, t->import);
+            cw_printf(h, ": set before instantiation */\n");
+            cw_line(h, "    WrtTable *tab%u;", (unsigned)i);
+        } else {
+            cw_line(h, "    WrtTable *tab%u;      /* table %u: "
+                    "tab%u_storage */", (unsigned)i, (unsigned)i,
+                    (unsigned)i);
+            cw_line(h, "    WrtTable tab%u_storage;", (unsigned)i);
+        }
+    }
+    for (i = 0; i < m->nglobals; i++) {
+        const Global *g = &m->globals[i];
+        const char *t = emitfn_stdtype(g->type);
+        const char *sp = t[strlen(t) - 1] == '*' ? "" : " ";
+        if (g->is_import) {
+            emit_import_comment(h, m, g->import);
+            cw_printf(h, ": points at the host's value */\n");
+            cw_line(h, "    %s%s*%s;", t, sp, g->cname);
+        } else {
+            cw_line(h, "    %s%s%s;%s", t, sp, g->cname,
+                    g->is_mutable ? "" : "   /* immutable */");
+        }
+    }
+    if (m->nfuncs)
+        cw_line(h, "    WrtFunc funcs[%u];  /* references to each function "
+                "*/", (unsigned)m->nfuncs);
+    for (i = 0; i < m->ndatas; i++)
+        cw_line(h, "    uint8_t data%u_dropped;", (unsigned)i);
+    for (i = 0; i < m->nelems; i++) {
+        cw_line(h, "    void **elem%u;  /* element segment %u, "
+                "elem%u_len entries */", (unsigned)i, (unsigned)i,
+                (unsigned)i);
+        cw_line(h, "    uint32_t elem%u_len;", (unsigned)i);
+    }
+    cw_line(h, "};");
+    cw_raw(h, "\n", 1);
+}
+
+static void
+emit_export_protos(EmitCtx *e, CWriter *h)
+{
+    const Module *m = e->m;
+    const char *P = e->prefix;
+    uint32_t i;
+
+    for (i = 0; i < m->nexports; i++) {
+        const Export *x = &m->exports[i];
+        const Global *g;
+        const char *t;
+
+        cw_printf(h, "/* export \"");
+        emitfn_comment_str(h, x->name);
+        cw_printf(h, "\"");
+        switch (x->kind) {
+        case EXT_FUNC: {
+            const Func *f = &m->funcs[x->index];
+            char *first = arena_printf(e->a, "%s_instance *inst", P);
+            cw_printf(h, ": ");
+            emitfn_type_text(h, func_type(m, f));
+            cw_printf(h, " */\n%s %s_%s", e->type_ret_std[f->type], P,
+                      x->cname);
+            emitfn_params(e, h, f->type, first, NULL, true);
+            cw_printf(h, ";\n");
+            break;
+        }
+        case EXT_MEMORY:
+            cw_printf(h, " */\nWrtMemory *%s_%s(%s_instance *inst);\n", P,
+                      x->cname, P);
+            break;
+        case EXT_TABLE:
+            cw_printf(h, " */\nWrtTable *%s_%s(%s_instance *inst);\n", P,
+                      x->cname, P);
+            break;
+        case EXT_GLOBAL:
+            g = &m->globals[x->index];
+            t = emitfn_stdtype(g->type);
+            cw_printf(h, ": the global's storage */\n%s%s*%s_%s(%s_instance "
+                      "*inst);\n", t, t[strlen(t) - 1] == '*' ? "" : " ", P,
+                      x->cname, P);
+            break;
+        }
+    }
+}
+
+static void
+emit_header(EmitCtx *e, CWriter *h, CWriter *rets)
+{
+    const char *P = e->prefix;
+    char guard[80];
+    size_t i;
+
+    snprintf(guard, sizeof guard, "W2C_%s_H", P);
+    for (i = 0; guard[i]; i++)
+        if (guard[i] >= 'a' && guard[i] <= 'z')
+            guard[i] = (char)(guard[i] - 'a' + 'A');
+    cw_line(h, "/*");
+    cw_line(h, " * Generated by w2c: do not edit.");
+    cw_line(h, " *");
+    cw_line(h, " * Use: %s_instance *inst = %s_new(); set the import "
+            "fields;", P, P);
+    cw_line(h, " * %s_instantiate(inst) (0, or the WrtTrap that stopped "
+            "it); call", P);
+    cw_line(h, " * exports inside wrt_call (wrt.h), which reports traps; "
+            "%s_free(inst).", P);
+    cw_line(h, " */");
+    cw_line(h, "#ifndef %s", guard);
+    cw_line(h, "#define %s", guard);
+    cw_raw(h, "\n", 1);
+    cw_line(h, "#include <stdint.h>");
+    cw_raw(h, "\n", 1);
+    cw_line(h, "#include \"wrt.h\"");
+    cw_raw(h, "\n", 1);
+    cw_line(h, "typedef struct %s_instance %s_instance;", P, P);
+    cw_raw(h, "\n", 1);
+    cw_raw(h, rets->buf ? rets->buf : "", rets->len);
+    emit_instance_struct(e, h);
+    cw_line(h, "/* A new instance, imports unset, or NULL when out of "
+            "memory. */");
+    cw_line(h, "%s_instance *%s_new(void);", P, P);
+    cw_line(h, "/*");
+    cw_line(h, " * Instantiate (memories, tables, globals, segments, start "
+            "function).");
+    cw_line(h, " * Returns 0, or the WrtTrap that stopped it.  May be called "
+            "inside");
+    cw_line(h, " * wrt_call; a trap is then also passed on to it.");
+    cw_line(h, " */");
+    cw_line(h, "int %s_instantiate(%s_instance *inst);", P, P);
+    cw_line(h, "/* Free the instance and everything it owns. */");
+    cw_line(h, "void %s_free(%s_instance *inst);", P, P);
+    cw_raw(h, "\n", 1);
+    emit_export_protos(e, h);
+    cw_raw(h, "\n", 1);
+    cw_line(h, "#endif /* %s */", guard);
+}
+
+/* ---- the .c file, before the functions ----------------------------------- */
+
+static void
+emit_prologue(EmitCtx *e, CWriter *c)
+{
+    const EmitOpts *o = e->o;
+
+    cw_line(c, "/* Generated by w2c: do not edit. */");
+    if (o->mode == EMIT_EXE)
+        cw_line(c, "#include <stdio.h>");
+    cw_line(c, "#include <stdlib.h>");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "#include \"wrt.h\"");
+    if (o->mode == EMIT_EXE)
+        cw_line(c, "#include \"wasi.h\"");
+    if (o->header_name != NULL)
+        cw_line(c, "#include \"%s\"", o->header_name);
+    else
+        cw_line(c, "#include \"%s.h\"", e->prefix);
+    cw_raw(c, "\n", 1);
+    cw_line(c, "typedef uint8_t u8;");
+    cw_line(c, "typedef uint16_t u16;");
+    cw_line(c, "typedef uint32_t u32;");
+    cw_line(c, "typedef uint64_t u64;");
+    cw_line(c, "typedef int8_t s8;");
+    cw_line(c, "typedef int16_t s16;");
+    cw_line(c, "typedef int32_t s32;");
+    cw_line(c, "typedef int64_t s64;");
+    cw_line(c, "typedef float f32;");
+    cw_line(c, "typedef double f64;");
+    cw_raw(c, "\n", 1);
+}
+
+/* Names for trap messages: name section, else export, else func<i>. */
+static void
+emit_func_names(EmitCtx *e, CWriter *c, const int64_t *fexp)
+{
+    const Module *m = e->m;
+    uint32_t i;
+
+    if (m->nfuncs == 0)
+        return;
+    cw_line(c, "/* function names for trap messages */");
+    cw_line(c, "static const char *const func_names[%u] = {",
+            (unsigned)m->nfuncs);
+    for (i = 0; i < m->nfuncs; i++) {
+        const Func *f = &m->funcs[i];
+        Str n = f->name;
+        if (n.len == 0 && fexp[i] >= 0)
+            n = m->exports[fexp[i]].name;
+        if (n.len == 0) {
+            cw_line(c, "    \"func%u\",", (unsigned)i);
+            continue;
+        }
+        emit_string(c, (const uint8_t *)n.ptr, n.len, 4);
+        cw_printf(c, ",\n");
+    }
+    cw_line(c, "};");
+    cw_raw(c, "\n", 1);
+}
+
+static void
+emit_segments(EmitCtx *e, CWriter *c)
+{
+    const Module *m = e->m;
+    uint32_t i, k;
+
+    for (i = 0; i < m->ndatas; i++) {
+        const Data *dt = &m->datas[i];
+        cw_line(c, "/* data segment %u: %u bytes */", (unsigned)i,
+                (unsigned)dt->len);
+        cw_line(c, "static const u8 data%u[] =", (unsigned)i);
+        emit_string(c, dt->bytes, dt->len, 4);
+        cw_printf(c, ";\n\n");
+    }
+    for (i = 0; i < m->nelems; i++) {
+        const Elem *el = &m->elems[i];
+        size_t col;
+        if (el->ninits == 0 || !elem_is_func_list(el))
+            continue;
+        cw_line(c, "/* element segment %u: function indices */",
+                (unsigned)i);
+        cw_printf(c, "static const u32 elem%u_funcs[%u] = {\n   ",
+                  (unsigned)i, (unsigned)el->ninits);
+        col = 3;
+        for (k = 0; k < el->ninits; k++) {
+            char num[16];
+            int len = snprintf(num, sizeof num, " %u%s",
+                               (unsigned)el->inits[k].code[0].imm.idx,
+                               k + 1 < el->ninits ? "," : "");
+            if (col + (size_t)len > 78) {
+                cw_printf(c, "\n   ");
+                col = 3;
+            }
+            cw_raw(c, num, (size_t)len);
+            col += (size_t)len;
+        }
+        cw_printf(c, "\n};\n\n");
+    }
+}
+
+static void
+emit_prototypes(EmitCtx *e, CWriter *c)
+{
+    const Module *m = e->m;
+    uint32_t i;
+    char *first = arena_printf(e->a, "%s_instance *", e->prefix);
+
+    if (m->nfuncs == m->nimported_funcs)
+        return;
+    for (i = m->nimported_funcs; i < m->nfuncs; i++) {
+        const Func *f = &m->funcs[i];
+        cw_printf(c, "static %s %s", e->type_ret[f->type], f->cname);
+        emitfn_params(e, c, f->type, first, NULL, false);
+        cw_printf(c, ";\n");
+    }
+    cw_raw(c, "\n", 1);
+}
+
+/* ---- after the functions ------------------------------------------------- */
+
+/*
+ * Wrappers with the exact type WrtFunc.code is called with:
+ * R (*)(void *ctx, params...), for functions that can become references.
+ */
+static void
+emit_thunks(EmitCtx *e, CWriter *c, const bool *refd)
+{
+    const Module *m = e->m;
+    uint32_t i, k;
+
+    for (i = m->nimported_funcs; i < m->nfuncs; i++) {
+        const Func *f = &m->funcs[i];
+        const FuncType *ft = func_type(m, f);
+        if (!refd[i])
+            continue;
+        cw_printf(c, "static %s\nw%u", e->type_ret[f->type], (unsigned)i);
+        emitfn_params(e, c, f->type, "void *ctx", "a", false);
+        cw_printf(c, "\n{\n    %s%s((%s_instance *)ctx",
+                  ft->nresults ? "return " : "", f->cname, e->prefix);
+        for (k = 0; k < ft->nparams; k++)
+            cw_printf(c, ", a%u", (unsigned)k);
+        cw_printf(c, ");\n}\n\n");
+    }
+}
+
+static void
+emit_func_descs(EmitCtx *e, CWriter *c, const bool *refd)
+{
+    const Module *m = e->m;
+    uint32_t i;
+
+    if (m->nfuncs == 0)
+        return;
+    cw_line(c, "/* WrtFunc of each function; instantiation adds ctx and "
+            "imports */");
+    cw_line(c, "static const WrtFunc func_descs[%u] = {",
+            (unsigned)m->nfuncs);
+    for (i = 0; i < m->nfuncs; i++) {
+        uint32_t sig = e->type_sig[m->funcs[i].type];
+        if (i < m->nimported_funcs || !refd[i])
+            cw_line(c, "    {SIG_%u, NULL, NULL},", (unsigned)sig);
+        else
+            cw_line(c, "    {SIG_%u, (void (*)(void))w%u, NULL},",
+                    (unsigned)sig, (unsigned)i);
+    }
+    cw_line(c, "};");
+    cw_raw(c, "\n", 1);
+}
+
+static uint64_t
+memory_max(const EmitOpts *o, const Memory *mem)
+{
+    uint64_t max = mem->lim.has_max ? mem->lim.max : 65536;
+
+    if (o->max_memory_pages != 0 && o->max_memory_pages < max)
+        max = o->max_memory_pages;
+    return max;
+}
+
+/* "instantiation" in the spec's order, after the host bound the imports. */
+static bool
+emit_instantiate(EmitCtx *e, CWriter *c)
+{
+    const Module *m = e->m;
+    const char *P = e->prefix;
+    const char *x;
+    uint32_t i, k;
+
+    cw_line(c, "/* module instantiation; traps unwind to the caller's "
+            "wrt_call */");
+    cw_line(c, "static void");
+    cw_line(c, "instantiate(%s_instance *inst)", P);
+    cw_line(c, "{");
+    if (m->nfuncs > m->nimported_funcs)
+        cw_line(c, "    uint32_t i;");
+    if (m->nelems)
+        cw_line(c, "    uint32_t k;");
+    if (m->nfuncs > m->nimported_funcs || m->nelems)
+        cw_raw(c, "\n", 1);
+    c->indent = 1;
+    for (i = 0; i < m->nmems; i++) {
+        const Memory *mem = &m->mems[i];
+        if (mem->is_import)
+            continue;
+        cw_line(c, "if (wrt_memory_init(&inst->mem%u_storage, %lluu, %lluu) "
+                "!= 0)", (unsigned)i, (unsigned long long)mem->lim.min,
+                (unsigned long long)memory_max(e->o, mem));
+        cw_line(c, "    wrt_trap(&inst->rt, WRT_NO_FUNC, "
+                "WRT_TRAP_MEMORY_INIT);");
+    }
+    for (i = 0; i < m->ntables; i++) {
+        const Table *t = &m->tables[i];
+        if (t->is_import)
+            continue;
+        cw_line(c, "if (wrt_table_init(&inst->tab%u_storage, %lluu, %lluu) "
+                "!= 0)", (unsigned)i, (unsigned long long)t->lim.min,
+                (unsigned long long)(t->lim.has_max ? t->lim.max
+                                                   : 0xFFFFFFFFu));
+        cw_line(c, "    wrt_trap(&inst->rt, WRT_NO_FUNC, "
+                "WRT_TRAP_MEMORY_INIT);");
+    }
+    for (i = m->nimported_globals; i < m->nglobals; i++) {
+        if (!emitfn_const_expr(e, &m->globals[i].init, &x))
+            return false;
+        cw_line(c, "inst->%s = %s;", m->globals[i].cname, x);
+    }
+    if (m->nfuncs) {
+        cw_line(c, "memcpy(inst->funcs, func_descs, sizeof func_descs);");
+        for (i = 0; i < m->nimported_funcs; i++) {
+            const char *n = m->funcs[i].cname;
+            cw_line(c, "inst->funcs[%u].code = (void (*)(void))inst->%s;",
+                    (unsigned)i, n);
+            cw_line(c, "inst->funcs[%u].ctx = inst->%s_ctx;", (unsigned)i, n);
+        }
+        if (m->nfuncs > m->nimported_funcs) {
+            cw_line(c, "for (i = %u; i < %u; i++)",
+                    (unsigned)m->nimported_funcs, (unsigned)m->nfuncs);
+            cw_line(c, "    inst->funcs[i].ctx = inst;");
+        }
+    }
+
+    /* element segments: evaluate, then table.init and drop when active */
+    for (i = 0; i < m->nelems; i++) {
+        const Elem *el = &m->elems[i];
+        cw_line(c, "/* element segment %u */", (unsigned)i);
+        cw_line(c, "inst->elem%u = malloc(%uu * sizeof(void *));",
+                (unsigned)i, (unsigned)(el->ninits ? el->ninits : 1));
+        cw_line(c, "if (inst->elem%u == NULL)", (unsigned)i);
+        cw_line(c, "    wrt_trap(&inst->rt, WRT_NO_FUNC, "
+                "WRT_TRAP_MEMORY_INIT);");
+        cw_line(c, "inst->elem%u_len = %uu;", (unsigned)i,
+                (unsigned)el->ninits);
+        if (el->ninits > 0 && elem_is_func_list(el)) {
+            cw_line(c, "for (k = 0; k < %uu; k++)", (unsigned)el->ninits);
+            cw_line(c, "    inst->elem%u[k] = &inst->funcs[elem%u_funcs[k]];",
+                    (unsigned)i, (unsigned)i);
+        } else {
+            for (k = 0; k < el->ninits; k++) {
+                if (!emitfn_const_expr(e, &el->inits[k], &x))
+                    return false;
+                cw_line(c, "inst->elem%u[%u] = %s;", (unsigned)i,
+                        (unsigned)k, x);
+            }
+        }
+        if (el->mode == SEG_ACTIVE) {
+            if (!emitfn_const_expr(e, &el->offset_expr, &x))
+                return false;
+            cw_line(c, "wrt_table_init_seg(&inst->rt, WRT_NO_FUNC, "
+                    "inst->tab%u, inst->elem%u,", (unsigned)el->table,
+                    (unsigned)i);
+            cw_line(c, "                   %uu, %s, 0u, %uu);",
+                    (unsigned)el->ninits, x, (unsigned)el->ninits);
+        }
+        if (el->mode != SEG_PASSIVE)
+            cw_line(c, "inst->elem%u_len = 0;", (unsigned)i);
+    }
+
+    /* data segments: memory.init and drop when active */
+    for (i = 0; i < m->ndatas; i++) {
+        const Data *dt = &m->datas[i];
+        if (dt->mode != SEG_ACTIVE)
+            continue;
+        if (!emitfn_const_expr(e, &dt->offset_expr, &x))
+            return false;
+        cw_line(c, "wrt_memory_init_seg(&inst->rt, WRT_NO_FUNC, inst->mem%u, "
+                "data%u, %uu,", (unsigned)dt->mem, (unsigned)i,
+                (unsigned)dt->len);
+        cw_line(c, "                    %s, 0u, %uu);", x, (unsigned)dt->len);
+        cw_line(c, "inst->data%u_dropped = 1;", (unsigned)i);
+    }
+
+    if (m->has_start) {
+        const Func *f = &m->funcs[m->start];
+        if (f->is_import)
+            cw_line(c, "inst->%s(inst->%s_ctx);", f->cname, f->cname);
+        else
+            cw_line(c, "%s(inst);", f->cname);
+    }
+    c->indent = 0;
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+
+    cw_line(c, "static void");
+    cw_line(c, "instantiate_entry(void *arg)");
+    cw_line(c, "{");
+    cw_line(c, "    instantiate(arg);");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+    return true;
+}
+
+static void
+emit_lifecycle(EmitCtx *e, CWriter *c)
+{
+    const Module *m = e->m;
+    const char *P = e->prefix;
+    uint32_t i;
+
+    cw_line(c, "%s_instance *", P);
+    cw_line(c, "%s_new(void)", P);
+    cw_line(c, "{");
+    cw_line(c, "    %s_instance *inst = calloc(1, sizeof *inst);", P);
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    if (inst == NULL)");
+    cw_line(c, "        return NULL;");
+    if (e->o->max_call_depth)
+        cw_line(c, "    wrt_rt_init(&inst->rt, %s, %uu, %uu);",
+                m->nfuncs ? "func_names" : "NULL", (unsigned)m->nfuncs,
+                (unsigned)e->o->max_call_depth);
+    else
+        cw_line(c, "    wrt_rt_init(&inst->rt, %s, %uu, "
+                "WRT_DEFAULT_MAX_CALL_DEPTH);",
+                m->nfuncs ? "func_names" : "NULL", (unsigned)m->nfuncs);
+    for (i = 0; i < m->nmems; i++)
+        if (!m->mems[i].is_import)
+            cw_line(c, "    inst->mem%u = &inst->mem%u_storage;", (unsigned)i,
+                    (unsigned)i);
+    for (i = 0; i < m->ntables; i++)
+        if (!m->tables[i].is_import)
+            cw_line(c, "    inst->tab%u = &inst->tab%u_storage;", (unsigned)i,
+                    (unsigned)i);
+    cw_line(c, "    return inst;");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+
+    /* a trap inside an outer wrt_call is passed on to it */
+    cw_line(c, "int");
+    cw_line(c, "%s_instantiate(%s_instance *inst)", P, P);
+    cw_line(c, "{");
+    cw_line(c, "    jmp_buf *outer = inst->rt.landing;");
+    cw_line(c, "    WrtTrap t = wrt_call(&inst->rt, instantiate_entry, inst);");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    if (t != WRT_TRAP_NONE && outer != NULL) {");
+    cw_line(c, "        if (t == WRT_TRAP_EXIT)");
+    cw_line(c, "            wrt_exit(&inst->rt, inst->rt.exit_code);");
+    cw_line(c, "        wrt_trap(&inst->rt, inst->rt.trap_func, t);");
+    cw_line(c, "    }");
+    cw_line(c, "    return (int)t;");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+
+    cw_line(c, "void");
+    cw_line(c, "%s_free(%s_instance *inst)", P, P);
+    cw_line(c, "{");
+    cw_line(c, "    if (inst == NULL)");
+    cw_line(c, "        return;");
+    for (i = 0; i < m->nmems; i++)
+        if (!m->mems[i].is_import) {
+            cw_line(c, "    if (inst->mem%u_storage.base != NULL ||",
+                    (unsigned)i);
+            cw_line(c, "        inst->mem%u_storage.capacity != 0)",
+                    (unsigned)i);
+            cw_line(c, "        wrt_memory_free(&inst->mem%u_storage);",
+                    (unsigned)i);
+        }
+    for (i = 0; i < m->ntables; i++)
+        if (!m->tables[i].is_import) {
+            cw_line(c, "    if (inst->tab%u_storage.elems != NULL)",
+                    (unsigned)i);
+            cw_line(c, "        wrt_table_free(&inst->tab%u_storage);",
+                    (unsigned)i);
+        }
+    for (i = 0; i < m->nelems; i++)
+        cw_line(c, "    free(inst->elem%u);", (unsigned)i);
+    cw_line(c, "    free(inst);");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+}
+
+static void
+emit_exports(EmitCtx *e, CWriter *c)
+{
+    const Module *m = e->m;
+    const char *P = e->prefix;
+    uint32_t i, k;
+
+    for (i = 0; i < m->nexports; i++) {
+        const Export *x = &m->exports[i];
+        const Global *g;
+        const char *t;
+
+        if (x->kind == EXT_FUNC) {
+            const Func *f = &m->funcs[x->index];
+            const FuncType *ft = func_type(m, f);
+            char *first = arena_printf(e->a, "%s_instance *inst", P);
+            cw_line(c, "%s", e->type_ret[f->type]);
+            cw_printf(c, "%s_%s", P, x->cname);
+            emitfn_params(e, c, f->type, first, "a", false);
+            cw_printf(c, "\n{\n    %s", ft->nresults ? "return " : "");
+            if (f->is_import)
+                cw_printf(c, "inst->%s(inst->%s_ctx", f->cname, f->cname);
+            else
+                cw_printf(c, "%s(inst", f->cname);
+            for (k = 0; k < ft->nparams; k++)
+                cw_printf(c, ", a%u", (unsigned)k);
+            cw_printf(c, ");\n}\n\n");
+            continue;
+        }
+        switch (x->kind) {
+        case EXT_MEMORY:
+            cw_line(c, "WrtMemory *");
+            cw_line(c, "%s_%s(%s_instance *inst)", P, x->cname, P);
+            cw_line(c, "{");
+            cw_line(c, "    return inst->mem%u;", (unsigned)x->index);
+            break;
+        case EXT_TABLE:
+            cw_line(c, "WrtTable *");
+            cw_line(c, "%s_%s(%s_instance *inst)", P, x->cname, P);
+            cw_line(c, "{");
+            cw_line(c, "    return inst->tab%u;", (unsigned)x->index);
+            break;
+        default:
+            g = &m->globals[x->index];
+            t = emitfn_ctype(g->type);
+            cw_line(c, "%s%s*", t, t[strlen(t) - 1] == '*' ? "" : " ");
+            cw_line(c, "%s_%s(%s_instance *inst)", P, x->cname, P);
+            cw_line(c, "{");
+            cw_line(c, "    return %sinst->%s;", g->is_import ? "" : "&",
+                    g->cname);
+            break;
+        }
+        cw_line(c, "}");
+        cw_raw(c, "\n", 1);
+    }
+}
+
+/* EMIT_EXE: bind the WASI imports, instantiate, run _start. */
+static void
+emit_main(EmitCtx *e, CWriter *c)
+{
+    const Module *m = e->m;
+    const char *P = e->prefix;
+    const Export *start = find_export(m, "_start", EXT_FUNC);
+    const Export *mem = find_export(m, "memory", EXT_MEMORY);
+    uint32_t i;
+
+    cw_line(c, "/* environment granted at build time (--env) */");
+    cw_line(c, "static const char *const env_grants[] = {");
+    for (i = 0; i < e->o->nenv; i++) {
+        const char *s = e->o->env[i];
+        emit_string(c, (const uint8_t *)s, strlen(s), 4);
+        cw_printf(c, ",\n");
+    }
+    cw_line(c, "    NULL");
+    cw_line(c, "};");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "struct run_args {");
+    cw_line(c, "    %s_instance *inst;", P);
+    cw_line(c, "    WasiCtx *wasi;");
+    cw_line(c, "};");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "static void");
+    cw_line(c, "run(void *arg)");
+    cw_line(c, "{");
+    cw_line(c, "    struct run_args *ra = arg;");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    instantiate(ra->inst);");
+    cw_line(c, "    wasi_ctx_bind(ra->wasi, &ra->inst->rt, %s);",
+            mem ? arena_printf(e->a, "ra->inst->mem%u", (unsigned)mem->index)
+                : "NULL");
+    if (start != NULL) {
+        const Func *f = &m->funcs[start->index];
+        if (f->is_import)
+            cw_line(c, "    ra->inst->%s(ra->inst->%s_ctx);", f->cname,
+                    f->cname);
+        else
+            cw_line(c, "    %s(ra->inst);", f->cname);
+    }
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "int");
+    cw_line(c, "main(int argc, char **argv)");
+    cw_line(c, "{");
+    cw_line(c, "    struct run_args ra;");
+    cw_line(c, "    int status;");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    ra.wasi = wasi_ctx_new(argc, argv, env_grants);");
+    cw_line(c, "    ra.inst = ra.wasi ? %s_new() : NULL;", P);
+    cw_line(c, "    if (ra.inst == NULL) {");
+    cw_line(c, "        fprintf(stderr, \"%%s: out of memory\\n\", "
+            "argc > 0 ? argv[0] : \"wasm\");");
+    cw_line(c, "        wasi_ctx_free(ra.wasi);");
+    cw_line(c, "        return 70;");
+    cw_line(c, "    }");
+    for (i = 0; i < m->nimported_funcs; i++) {
+        const Func *f = &m->funcs[i];
+        const Import *im = &m->imports[f->import];
+        cw_line(c, "    ra.inst->%s = wasi_%.*s;", f->cname,
+                (int)im->name.len, im->name.ptr);
+        cw_line(c, "    ra.inst->%s_ctx = ra.wasi;", f->cname);
+    }
+    cw_line(c, "    status = wasi_run(ra.wasi, &ra.inst->rt, run, &ra);");
+    cw_line(c, "    %s_free(ra.inst);", P);
+    cw_line(c, "    wasi_ctx_free(ra.wasi);");
+    cw_line(c, "    return status;");
+    cw_line(c, "}");
+}
+
+bool
+emit_module(Arena *a, const Module *m, const EmitOpts *o, CWriter *c,
+            CWriter *h, Diag *d)
+{
+    EmitCtx e;
+    CWriter rets;
+    int64_t *fexp;
+    bool *refd;
+    uint32_t i;
+    bool ok = true;
+
+    if (!is_identifier(o->prefix) || strlen(o->prefix) > 40)
+        return diag_error(d, "--name: '%s' is not a C identifier of at most "
+                          "40 characters", o->prefix ? o->prefix : "");
+    memset(&e, 0, sizeof e);
+    e.a = a;
+    e.m = m;
+    e.o = o;
+    e.prefix = o->prefix;
+    e.d = d;
+    cw_init(&e.scratch);
+    cw_init(&rets);
+
+    emit_prologue(&e, c);
+    plan_types(&e, c, &rets);
+    emit_header(&e, h, &rets);
+    cw_free(&rets);
+
+    fexp = first_exports(a, m, EXT_FUNC, m->nfuncs);
+    refd = referenced_funcs(a, m);
+    emit_func_names(&e, c, fexp);
+    emit_segments(&e, c);
+    emit_prototypes(&e, c);
+    for (i = m->nimported_funcs; i < m->nfuncs && ok; i++)
+        ok = emitfn_body(&e, c, i);
+    cw_free(&e.scratch);
+    if (!ok)
+        return false;
+    emit_thunks(&e, c, refd);
+    emit_func_descs(&e, c, refd);
+    if (!emit_instantiate(&e, c))
+        return false;
+    emit_lifecycle(&e, c);
+    emit_exports(&e, c);
+    if (o->mode == EMIT_EXE)
+        emit_main(&e, c);
+    return true;
+}

@@ -1,0 +1,1254 @@
+/*
+ * emitfn.c - one Wasm function body to one C function.
+ *
+ * The operand stack becomes C temporaries named by depth and type class:
+ * i<d> (i32, u32), k<d> (i64, u64), x<d> (f32), d<d> (f64) and r<d>
+ * (funcref and externref, void *).  So the value at depth d always lives in
+ * the same variable, a block's results land in the slots at the block's
+ * height without any copy on fallthrough, and only branches copy values
+ * down to their target's height.  Blocks become labels and gotos, if/else
+ * becomes C if/else, br_table a switch.  Code after br, br_table, return
+ * and unreachable is dead until the enclosing else or end and is not
+ * emitted.
+ *
+ * Most instructions are printed from their opcodes.def template; this file
+ * has a case only for rows without one (control, calls, variables, consts,
+ * references, tables, segments).  The input has been validated: operand
+ * types are taken from our own type stack, which validation guarantees is
+ * consistent, so breaking that is a BUG, not a diagnostic.
+ */
+#include "emitfn.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FR_FUNC, FR_BLOCK, FR_LOOP, FR_IF };
+
+/* A control frame: "validation: control instructions", plus C labels. */
+typedef struct Frame {
+    int kind;
+    uint32_t label;             /* L<label> */
+    uint32_t base;              /* stack height below the block's params */
+    const ValType *params;
+    const ValType *results;
+    uint32_t nparams;
+    uint32_t nresults;
+    bool label_used;            /* a branch targets the end label */
+    bool has_else;
+    bool then_reachable;        /* the then arm falls through to end */
+} Frame;
+
+#define NCLASS 5
+
+typedef struct Fn {
+    EmitCtx *e;
+    const Module *m;
+    uint32_t fidx;
+    const FuncType *ft;
+    CWriter *w;                 /* the body, declarations come later */
+    ValType *stack;
+    uint32_t height, stack_cap;
+    Frame *frames;
+    uint32_t nframes, frames_cap;
+    uint8_t *used[NCLASS];      /* slot (class, depth) was referenced */
+    uint32_t used_cap[NCLASS];
+    const char **lnames;        /* params then locals */
+    ValType *ltypes;
+    uint32_t nl;
+    uint8_t *loop_target;       /* per block ordinal: a loop branched to */
+    uint32_t nblocks;           /* block ordinals handed out so far */
+    bool unreachable;           /* rest of the current arm is dead */
+    bool has_return;            /* a return statement was printed */
+    uint32_t skip;              /* blocks opened inside dead code */
+    char bufs[8][24];           /* rotating slot-name buffers */
+    unsigned nextbuf;
+} Fn;
+
+static const char class_letter[NCLASS] = {'i', 'k', 'x', 'd', 'r'};
+static const char *const class_ctype[NCLASS] = {"u32", "u64", "f32", "f64",
+                                                "void *"};
+
+static void *
+xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (p == NULL) {
+        fputs("w2c: out of memory\n", stderr);
+        exit(2);
+    }
+    return p;
+}
+
+/* ---- types --------------------------------------------------------------- */
+
+static int
+vclass(ValType t)
+{
+    switch (t) {
+    case VT_I32: return 0;
+    case VT_I64: return 1;
+    case VT_F32: return 2;
+    case VT_F64: return 3;
+    default: return 4;
+    }
+}
+
+const char *
+emitfn_ctype(ValType t)
+{
+    return class_ctype[vclass(t)];
+}
+
+const char *
+emitfn_stdtype(ValType t)
+{
+    static const char *const std[NCLASS] = {"uint32_t", "uint64_t", "float",
+                                            "double", "void *"};
+    return std[vclass(t)];
+}
+
+char
+emitfn_sigletter(ValType t)
+{
+    switch (t) {
+    case VT_I32: return 'i';
+    case VT_I64: return 'I';
+    case VT_F32: return 'f';
+    case VT_F64: return 'F';
+    case VT_FUNCREF: return 'r';
+    case VT_EXTERNREF: return 'e';
+    default: return '?';
+    }
+}
+
+static const char *
+valtype_text(ValType t)
+{
+    switch (t) {
+    case VT_I32: return "i32";
+    case VT_I64: return "i64";
+    case VT_F32: return "f32";
+    case VT_F64: return "f64";
+    case VT_V128: return "v128";
+    case VT_FUNCREF: return "funcref";
+    case VT_EXTERNREF: return "externref";
+    default: return "?";
+    }
+}
+
+/* "(i32 i32) -> f64", "() -> ()" */
+void
+emitfn_type_text(CWriter *w, const FuncType *ft)
+{
+    uint32_t i;
+
+    cw_printf(w, "(");
+    for (i = 0; i < ft->nparams; i++)
+        cw_printf(w, "%s%s", i ? " " : "", valtype_text(ft->params[i]));
+    cw_printf(w, ") -> ");
+    if (ft->nresults == 1) {
+        cw_printf(w, "%s", valtype_text(ft->results[0]));
+        return;
+    }
+    cw_printf(w, "(");
+    for (i = 0; i < ft->nresults; i++)
+        cw_printf(w, "%s%s", i ? " " : "", valtype_text(ft->results[i]));
+    cw_printf(w, ")");
+}
+
+/* Printable ASCII except what could end a comment or form a trigraph. */
+void
+emitfn_comment_str(CWriter *w, Str s)
+{
+    uint32_t i;
+    char c;
+
+    for (i = 0; i < s.len; i++) {
+        c = s.ptr[i];
+        if (c < 0x20 || c > 0x7e || c == '*' || c == '/' || c == '\\' ||
+            c == '?' || c == '"')
+            c = '_';
+        cw_raw(w, &c, 1);
+    }
+}
+
+void
+emitfn_params(const EmitCtx *e, CWriter *w, uint32_t ti, const char *first,
+              const char *pfx, bool std)
+{
+    const FuncType *ft = &e->m->types[ti];
+    uint32_t i;
+
+    cw_printf(w, "(%s", first);
+    for (i = 0; i < ft->nparams; i++) {
+        const char *t = std ? emitfn_stdtype(ft->params[i])
+                            : emitfn_ctype(ft->params[i]);
+        if (pfx == NULL)
+            cw_printf(w, ", %s", t);
+        else
+            cw_printf(w, ", %s%s%s%u", t,
+                      t[strlen(t) - 1] == '*' ? "" : " ", pfx, (unsigned)i);
+    }
+    cw_printf(w, ")");
+}
+
+/* ---- the type stack and slot names --------------------------------------- */
+
+static const char *
+slot_t(Fn *fn, uint32_t depth, ValType t)
+{
+    int c = vclass(t);
+    char *b = fn->bufs[fn->nextbuf++ % 8];
+
+    if (depth >= fn->used_cap[c]) {
+        uint32_t cap = fn->used_cap[c] ? fn->used_cap[c] : 16;
+        while (cap <= depth)
+            cap *= 2;
+        fn->used[c] = xrealloc(fn->used[c], cap);
+        memset(fn->used[c] + fn->used_cap[c], 0, cap - fn->used_cap[c]);
+        fn->used_cap[c] = cap;
+    }
+    fn->used[c][depth] = 1;
+    snprintf(b, sizeof fn->bufs[0], "%c%u", class_letter[c],
+             (unsigned)depth);
+    return b;
+}
+
+/* The slot of the value at depth (from the bottom). */
+static const char *
+slot(Fn *fn, uint32_t depth)
+{
+    if (depth >= fn->height)
+        BUG("operand stack underflow in emitter");
+    return slot_t(fn, depth, fn->stack[depth]);
+}
+
+/* The slot of the value n below the top (0 = top). */
+static const char *
+top(Fn *fn, uint32_t n)
+{
+    if (n >= fn->height)
+        BUG("operand stack underflow in emitter");
+    return slot(fn, fn->height - 1 - n);
+}
+
+static uint32_t
+push(Fn *fn, ValType t)
+{
+    if (fn->height == fn->stack_cap) {
+        fn->stack_cap = fn->stack_cap ? fn->stack_cap * 2 : 64;
+        fn->stack = xrealloc(fn->stack, fn->stack_cap * sizeof(ValType));
+    }
+    fn->stack[fn->height] = t;
+    return fn->height++;
+}
+
+static void
+pop(Fn *fn, uint32_t n)
+{
+    if (n > fn->height)
+        BUG("operand stack underflow in emitter");
+    fn->height -= n;
+}
+
+static ValType
+letter_type(char c)
+{
+    switch (c) {
+    case 'i': return VT_I32;
+    case 'I': return VT_I64;
+    case 'f': return VT_F32;
+    case 'F': return VT_F64;
+    case 'r': return VT_FUNCREF;
+    case 'e': return VT_EXTERNREF;
+    default: BUG("bad type letter in opcodes.def"); return VT_NONE;
+    }
+}
+
+/* ---- block types --------------------------------------------------------- */
+
+static const ValType *
+single(ValType t)
+{
+    static const ValType one[] = {VT_I32, VT_I64, VT_F32, VT_F64, VT_V128,
+                                  VT_FUNCREF, VT_EXTERNREF};
+    size_t i;
+
+    for (i = 0; i < sizeof one / sizeof one[0]; i++)
+        if (one[i] == t)
+            return &one[i];
+    BUG("bad block result type");
+    return NULL;
+}
+
+static void
+block_type(Fn *fn, int64_t bt, Frame *f)
+{
+    f->nparams = f->nresults = 0;
+    f->params = f->results = NULL;
+    if (bt == BLOCK_EMPTY)
+        return;
+    if (BLOCK_IS_TYPEIDX(bt)) {
+        const FuncType *ft = &fn->m->types[BLOCK_TYPEIDX_OF(bt)];
+        f->params = ft->params;
+        f->nparams = ft->nparams;
+        f->results = ft->results;
+        f->nresults = ft->nresults;
+        return;
+    }
+    f->results = single((ValType)bt);
+    f->nresults = 1;
+}
+
+static Frame *
+push_frame(Fn *fn, int kind, int64_t bt)
+{
+    Frame *f;
+
+    if (fn->nframes == fn->frames_cap) {
+        fn->frames_cap = fn->frames_cap ? fn->frames_cap * 2 : 16;
+        fn->frames = xrealloc(fn->frames, fn->frames_cap * sizeof(Frame));
+    }
+    f = &fn->frames[fn->nframes++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    if (kind == FR_FUNC) {
+        f->results = fn->ft->results;
+        f->nresults = fn->ft->nresults;
+        f->base = 0;
+        return f;
+    }
+    block_type(fn, bt, f);
+    f->label = ++fn->nblocks;
+    if (fn->height < f->nparams)
+        BUG("block params underflow in emitter");
+    f->base = fn->height - f->nparams;
+    return f;
+}
+
+/* Reset the type stack to base followed by types. */
+static void
+reset_stack(Fn *fn, uint32_t base, const ValType *types, uint32_t n)
+{
+    uint32_t i;
+
+    fn->height = base;
+    for (i = 0; i < n; i++)
+        push(fn, types[i]);
+}
+
+/* A label at one level less indentation than the code around it. */
+static void
+label(Fn *fn, uint32_t n)
+{
+    int saved = fn->w->indent;
+
+    fn->w->indent = saved > 0 ? saved - 1 : 0;
+    cw_line(fn->w, "L%u:;", (unsigned)n);
+    fn->w->indent = saved;
+}
+
+/* ---- constants ----------------------------------------------------------- */
+
+/* Append ".0" when s would read as an integer literal. */
+static void
+make_float_literal(char *s, size_t cap)
+{
+    if (strpbrk(s, ".eE") == NULL && strlen(s) + 3 <= cap)
+        strcat(s, ".0");
+}
+
+static void
+fmt_f32(char *out, size_t cap, uint32_t bits)
+{
+    float f, g;
+    uint32_t gb;
+    int p;
+
+    memcpy(&f, &bits, 4);
+    if (isfinite(f)) {
+        for (p = 1; p <= 9; p++) {
+            snprintf(out, cap, "%.*g", p, (double)f);
+            g = strtof(out, NULL);
+            memcpy(&gb, &g, 4);
+            if (gb == bits) {
+                make_float_literal(out, cap - 1);
+                strcat(out, "f");
+                return;
+            }
+        }
+    }
+    snprintf(out, cap, "WRT_F32(0x%08xu)", (unsigned)bits);
+}
+
+static void
+fmt_f64(char *out, size_t cap, uint64_t bits)
+{
+    double f, g;
+    uint64_t gb;
+    int p;
+
+    memcpy(&f, &bits, 8);
+    if (isfinite(f)) {
+        for (p = 1; p <= 17; p++) {
+            snprintf(out, cap, "%.*g", p, f);
+            g = strtod(out, NULL);
+            memcpy(&gb, &g, 8);
+            if (gb == bits) {
+                make_float_literal(out, cap);
+                return;
+            }
+        }
+    }
+    snprintf(out, cap, "WRT_F64(0x%016llxull)", (unsigned long long)bits);
+}
+
+static void
+fmt_i32(char *out, size_t cap, uint32_t v)
+{
+    if (v < 0x80000000u)
+        snprintf(out, cap, "%uu", (unsigned)v);
+    else if (v == 0x80000000u)
+        snprintf(out, cap, "0x80000000u");
+    else
+        snprintf(out, cap, "(u32)-%u", (unsigned)(0u - v));
+}
+
+static void
+fmt_i64(char *out, size_t cap, uint64_t v)
+{
+    if (v < 0x8000000000000000ull)
+        snprintf(out, cap, "%lluull", (unsigned long long)v);
+    else if (v == 0x8000000000000000ull)
+        snprintf(out, cap, "0x8000000000000000ull");
+    else
+        snprintf(out, cap, "(u64)-%lluull", (unsigned long long)(0ull - v));
+}
+
+/* ---- templates ----------------------------------------------------------- */
+
+/* Expand an opcodes.def template (see the token list there). */
+static void
+emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
+{
+    char line[640];
+    const char *ops[3] = {"", "", ""};
+    size_t np = strlen(oi->params), nr = strlen(oi->results), n = 0;
+    uint32_t mem = 0, src = 0, k;
+    const char *p;
+
+    if (np > 3 || nr > 1)
+        BUG("template with more than 3 operands or 1 result");
+    for (k = 0; k < np; k++)
+        ops[k] = top(fn, (uint32_t)(np - 1 - k));
+    pop(fn, (uint32_t)np);
+
+    switch (oi->imm) {
+    case IMM_MEMARG: mem = in->imm.mem.mem; break;
+    case IMM_MEM: mem = in->imm.idx; break;
+    case IMM_MEMORY_COPY:
+        mem = in->imm.idx2.a;
+        src = in->imm.idx2.b;
+        break;
+    default: break;
+    }
+
+    if (nr == 1) {
+        uint32_t d = push(fn, letter_type(oi->results[0]));
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s = ",
+                              slot(fn, d));
+    }
+    for (p = oi->tmpl; *p && n < sizeof line - 64; p++) {
+        if (*p != '$') {
+            line[n++] = *p;
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case '0': case '1': case '2':
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s",
+                                  ops[*p - '0']);
+            break;
+        case 'T':
+            n += (size_t)snprintf(line + n, sizeof line - n,
+                                  "&inst->rt, %uu", (unsigned)fn->fidx);
+            break;
+        case 'M':
+            n += (size_t)snprintf(line + n, sizeof line - n, "inst->mem%u",
+                                  (unsigned)mem);
+            break;
+        case 'N':
+            n += (size_t)snprintf(line + n, sizeof line - n, "inst->mem%u",
+                                  (unsigned)src);
+            break;
+        case 'O':
+            if (in->imm.mem.offset <= 0xFFFFFFFFu)
+                n += (size_t)snprintf(line + n, sizeof line - n, "%uu",
+                                      (unsigned)in->imm.mem.offset);
+            else
+                n += (size_t)snprintf(line + n, sizeof line - n, "%lluull",
+                                      (unsigned long long)in->imm.mem.offset);
+            break;
+        default:
+            BUG("bad token in opcodes.def template");
+        }
+    }
+    line[n] = '\0';
+    cw_line(fn->w, "%s;", line);
+}
+
+/* ---- branches ------------------------------------------------------------ */
+
+static void
+emit_return(Fn *fn, const char *cond)
+{
+    const FuncType *ft = fn->ft;
+    uint32_t n = ft->nresults, k;
+
+    if (cond != NULL)
+        cw_open(fn->w, "if (%s) {", cond);
+    cw_line(fn->w, "wrt_leave(&inst->rt);");
+    fn->has_return = true;
+    if (n == 0) {
+        cw_line(fn->w, "return;");
+    } else if (n == 1) {
+        cw_line(fn->w, "return %s;", top(fn, 0));
+    } else {
+        cw_printf(fn->w, "%*sreturn (%s){", fn->w->indent * 4, "",
+                  fn->e->type_ret[fn->m->funcs[fn->fidx].type]);
+        for (k = 0; k < n; k++)
+            cw_printf(fn->w, "%s%s", k ? ", " : "", top(fn, n - 1 - k));
+        cw_printf(fn->w, "};\n");
+    }
+    if (cond != NULL)
+        cw_close(fn->w, "}");
+}
+
+/*
+ * br to the frame `depth` levels out, taken when cond (a C expression) is
+ * true or always when cond is NULL.  Values travel by copying the top of
+ * the stack down to the slots at the target's height; copying upward in
+ * depth order is safe because no target slot is above its source.
+ */
+static void
+emit_branch(Fn *fn, uint32_t depth, const char *cond)
+{
+    Frame *t;
+    const ValType *types;
+    uint32_t n, k, ncopy = 0;
+
+    if (depth >= fn->nframes)
+        BUG("branch depth out of range in emitter");
+    t = &fn->frames[fn->nframes - 1 - depth];
+    if (t->kind == FR_FUNC) {
+        emit_return(fn, cond);
+        return;
+    }
+    if (t->kind == FR_LOOP) {
+        n = t->nparams;
+        types = t->params;
+    } else {
+        n = t->nresults;
+        types = t->results;
+        t->label_used = true;
+    }
+    if (n > fn->height)
+        BUG("branch values underflow in emitter");
+    for (k = 0; k < n; k++)
+        if (t->base + k != fn->height - n + k)
+            ncopy++;
+    if (cond != NULL && ncopy == 0) {
+        cw_line(fn->w, "if (%s) goto L%u;", cond, (unsigned)t->label);
+        return;
+    }
+    if (cond != NULL)
+        cw_open(fn->w, "if (%s) {", cond);
+    for (k = 0; k < n; k++) {
+        uint32_t from = fn->height - n + k, to = t->base + k;
+        if (from != to) {
+            const char *dst = slot_t(fn, to, types[k]);
+            cw_line(fn->w, "%s = %s;", dst, slot(fn, from));
+        }
+    }
+    cw_line(fn->w, "goto L%u;", (unsigned)t->label);
+    if (cond != NULL)
+        cw_close(fn->w, "}");
+}
+
+static void
+emit_br_table(Fn *fn, const Instr *in)
+{
+    const uint32_t *tg = in->imm.br_table.targets;
+    uint32_t n = in->imm.br_table.n, i, dflt = tg[n];
+    char idx[24];
+    int saved;
+
+    snprintf(idx, sizeof idx, "%s", top(fn, 0));
+    pop(fn, 1);
+    if (n == 0) {
+        emit_branch(fn, dflt, NULL);
+        return;
+    }
+    saved = fn->w->indent;
+    cw_line(fn->w, "switch (%s) {", idx);
+    for (i = 0; i < n; i++) {
+        /* cases going where the default goes need no label */
+        if (tg[i] == dflt)
+            continue;
+        cw_line(fn->w, "case %u:", (unsigned)i);
+        /* a run of equal targets shares one body */
+        if (i + 1 < n && tg[i + 1] == tg[i])
+            continue;
+        fn->w->indent = saved + 1;
+        emit_branch(fn, tg[i], NULL);
+        fn->w->indent = saved;
+    }
+    cw_line(fn->w, "default:");
+    fn->w->indent = saved + 1;
+    emit_branch(fn, dflt, NULL);
+    fn->w->indent = saved;
+    cw_line(fn->w, "}");
+}
+
+/* ---- calls --------------------------------------------------------------- */
+
+/*
+ * Print "<results> = <callee>(<first>, args...)" for a call of type ti
+ * whose arguments are the top nparams slots; callee and first are C text.
+ */
+static void
+emit_call_expr(Fn *fn, uint32_t ti, const char *callee, const char *first)
+{
+    const FuncType *ft = &fn->m->types[ti];
+    CWriter *w = fn->w;
+    uint32_t np = ft->nparams, nr = ft->nresults, base, k;
+    uint32_t d;
+
+    if (np > fn->height)
+        BUG("call arguments underflow in emitter");
+    base = fn->height - np;
+    if (nr > 1) {
+        cw_open(w, "{");
+        cw_printf(w, "%*s%s ret = ", w->indent * 4, "", fn->e->type_ret[ti]);
+    } else if (nr == 1) {
+        cw_printf(w, "%*s%s = ", w->indent * 4, "",
+                  slot_t(fn, base, ft->results[0]));
+    } else {
+        cw_printf(w, "%*s", w->indent * 4, "");
+    }
+    cw_printf(w, "%s(%s", callee, first);
+    for (k = 0; k < np; k++)
+        cw_printf(w, ", %s", slot(fn, base + k));
+    cw_printf(w, ");\n");
+    pop(fn, np);
+    for (k = 0; k < nr; k++) {
+        d = push(fn, ft->results[k]);
+        if (nr > 1)
+            cw_line(w, "%s = ret.v%u;", slot(fn, d), (unsigned)k);
+    }
+    if (nr > 1)
+        cw_close(w, "}");
+}
+
+static void
+emit_call(Fn *fn, uint32_t callee)
+{
+    const Func *f = &fn->m->funcs[callee];
+    char *name, *ctx;
+
+    if (f->is_import) {
+        name = arena_printf(fn->e->a, "inst->%s", f->cname);
+        ctx = arena_printf(fn->e->a, "inst->%s_ctx", f->cname);
+        emit_call_expr(fn, f->type, name, ctx);
+    } else {
+        emit_call_expr(fn, f->type, f->cname, "inst");
+    }
+}
+
+static void
+emit_call_indirect(Fn *fn, const Instr *in)
+{
+    uint32_t ti = in->imm.idx2.a, tab = in->imm.idx2.b;
+    CWriter callee;
+
+    cw_init(&callee);
+    cw_printf(&callee, "((%s (*)", fn->e->type_ret[ti]);
+    emitfn_params(fn->e, &callee, ti, "void *", NULL, false);
+    cw_printf(&callee, ")fp->code)");
+
+    cw_open(fn->w, "{");
+    cw_line(fn->w, "const WrtFunc *fp = wrt_table_func(&inst->rt, %uu, "
+            "inst->tab%u, %s, SIG_%u);", (unsigned)fn->fidx, (unsigned)tab,
+            top(fn, 0), (unsigned)fn->e->type_sig[ti]);
+    pop(fn, 1);
+    emit_call_expr(fn, ti, callee.buf, "fp->ctx");
+    cw_close(fn->w, "}");
+    cw_free(&callee);
+}
+
+/* ---- the instruction walk ------------------------------------------------ */
+
+static const char *
+global_ref(Fn *fn, uint32_t g)
+{
+    const Global *gl = &fn->m->globals[g];
+
+    return arena_printf(fn->e->a, gl->is_import ? "*inst->%s" : "inst->%s",
+                        gl->cname);
+}
+
+/*
+ * A function whose end is unreachable and that never returns (an endless
+ * loop, a trap) still needs a return statement, or C compilers warn.
+ */
+static void
+emit_dummy_return(Fn *fn)
+{
+    const char *t = fn->e->type_ret[fn->m->funcs[fn->fidx].type];
+
+    cw_line(fn->w, "/* not reached */");
+    if (fn->ft->nresults > 1)
+        cw_line(fn->w, "return (%s){0};", t);
+    else
+        cw_line(fn->w, "return 0;");
+}
+
+/* end of the innermost frame */
+static void
+emit_end(Fn *fn)
+{
+    Frame f = fn->frames[fn->nframes - 1];
+    bool reachable;
+
+    if (f.kind == FR_FUNC) {
+        if (!fn->unreachable)
+            emit_return(fn, NULL);
+        else if (fn->ft->nresults > 0 && !fn->has_return)
+            emit_dummy_return(fn);
+        fn->nframes--;
+        return;
+    }
+    reachable = !fn->unreachable || f.label_used;
+    if (f.kind == FR_IF) {
+        cw_close(fn->w, "}");
+        reachable = reachable || !f.has_else || f.then_reachable;
+    }
+    if (f.kind != FR_LOOP && f.label_used)
+        label(fn, f.label);
+    fn->nframes--;
+    reset_stack(fn, f.base, f.results, f.nresults);
+    fn->unreachable = !reachable;
+}
+
+static bool
+emit_instr(Fn *fn, const Instr *in)
+{
+    const Module *m = fn->m;
+    CWriter *w = fn->w;
+    const OpInfo *oi = &op_info[in->op];
+    char lit[64];
+    const char *s;
+    uint32_t d;
+    Frame *f;
+
+    if (oi->tmpl != NULL) {
+        emit_template(fn, in, oi);
+        return true;
+    }
+    switch (in->op) {
+    case OP_UNREACHABLE:
+        cw_line(w, "wrt_trap(&inst->rt, %uu, WRT_TRAP_UNREACHABLE);",
+                (unsigned)fn->fidx);
+        fn->unreachable = true;
+        break;
+    case OP_NOP:
+        break;
+    case OP_BLOCK:
+        push_frame(fn, FR_BLOCK, in->imm.block);
+        break;
+    case OP_LOOP:
+        f = push_frame(fn, FR_LOOP, in->imm.block);
+        if (f->label <= fn->nblocks && fn->loop_target[f->label - 1])
+            label(fn, f->label);
+        break;
+    case OP_IF:
+        s = top(fn, 0);
+        cw_open(w, "if (%s) {", s);
+        pop(fn, 1);
+        push_frame(fn, FR_IF, in->imm.block);
+        break;
+    case OP_ELSE:
+        f = &fn->frames[fn->nframes - 1];
+        if (f->kind != FR_IF)
+            BUG("else outside if in emitter");
+        f->then_reachable = !fn->unreachable;
+        f->has_else = true;
+        w->indent--;
+        cw_open(w, "} else {");
+        reset_stack(fn, f->base, f->params, f->nparams);
+        fn->unreachable = false;
+        break;
+    case OP_END:
+        emit_end(fn);
+        break;
+    case OP_BR:
+        emit_branch(fn, in->imm.idx, NULL);
+        fn->unreachable = true;
+        break;
+    case OP_BR_IF:
+        snprintf(lit, sizeof lit, "%s", top(fn, 0));
+        pop(fn, 1);
+        emit_branch(fn, in->imm.idx, lit);
+        break;
+    case OP_BR_TABLE:
+        emit_br_table(fn, in);
+        fn->unreachable = true;
+        break;
+    case OP_RETURN:
+        emit_return(fn, NULL);
+        fn->unreachable = true;
+        break;
+    case OP_CALL:
+        emit_call(fn, in->imm.idx);
+        break;
+    case OP_CALL_INDIRECT:
+        emit_call_indirect(fn, in);
+        break;
+    case OP_DROP:
+        pop(fn, 1);
+        break;
+    case OP_SELECT:
+    case OP_SELECT_T:
+        s = top(fn, 0);
+        cw_line(w, "%s = %s ? %s : %s;", top(fn, 2), s, top(fn, 2),
+                top(fn, 1));
+        pop(fn, 2);
+        break;
+    case OP_LOCAL_GET:
+        d = push(fn, fn->ltypes[in->imm.idx]);
+        cw_line(w, "%s = %s;", slot(fn, d), fn->lnames[in->imm.idx]);
+        break;
+    case OP_LOCAL_SET:
+        cw_line(w, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
+        pop(fn, 1);
+        break;
+    case OP_LOCAL_TEE:
+        cw_line(w, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
+        break;
+    case OP_GLOBAL_GET:
+        d = push(fn, m->globals[in->imm.idx].type);
+        cw_line(w, "%s = %s;", slot(fn, d), global_ref(fn, in->imm.idx));
+        break;
+    case OP_GLOBAL_SET:
+        cw_line(w, "%s = %s;", global_ref(fn, in->imm.idx), top(fn, 0));
+        pop(fn, 1);
+        break;
+    case OP_I32_CONST:
+        fmt_i32(lit, sizeof lit, in->imm.i32);
+        d = push(fn, VT_I32);
+        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        break;
+    case OP_I64_CONST:
+        fmt_i64(lit, sizeof lit, in->imm.i64);
+        d = push(fn, VT_I64);
+        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        break;
+    case OP_F32_CONST:
+        fmt_f32(lit, sizeof lit, in->imm.f32);
+        d = push(fn, VT_F32);
+        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        break;
+    case OP_F64_CONST:
+        fmt_f64(lit, sizeof lit, in->imm.f64);
+        d = push(fn, VT_F64);
+        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        break;
+    case OP_REF_NULL:
+        d = push(fn, in->imm.type);
+        cw_line(w, "%s = NULL;", slot(fn, d));
+        break;
+    case OP_REF_IS_NULL:
+        s = top(fn, 0);
+        pop(fn, 1);
+        d = push(fn, VT_I32);
+        cw_line(w, "%s = %s == NULL;", slot(fn, d), s);
+        break;
+    case OP_REF_FUNC:
+        d = push(fn, VT_FUNCREF);
+        cw_line(w, "%s = &inst->funcs[%u];", slot(fn, d),
+                (unsigned)in->imm.idx);
+        break;
+    case OP_TABLE_GET:
+        s = top(fn, 0);
+        pop(fn, 1);
+        d = push(fn, m->tables[in->imm.idx].elem);
+        cw_line(w, "%s = wrt_table_get(&inst->rt, %uu, inst->tab%u, %s);",
+                slot(fn, d), (unsigned)fn->fidx, (unsigned)in->imm.idx, s);
+        break;
+    case OP_TABLE_SET:
+        cw_line(w, "wrt_table_set(&inst->rt, %uu, inst->tab%u, %s, %s);",
+                (unsigned)fn->fidx, (unsigned)in->imm.idx, top(fn, 1),
+                top(fn, 0));
+        pop(fn, 2);
+        break;
+    case OP_TABLE_SIZE:
+        d = push(fn, VT_I32);
+        cw_line(w, "%s = wrt_table_size(inst->tab%u);", slot(fn, d),
+                (unsigned)in->imm.idx);
+        break;
+    case OP_TABLE_GROW:
+        s = top(fn, 1);
+        cw_line(w, "%s = wrt_table_grow(inst->tab%u, %s, %s);",
+                slot_t(fn, fn->height - 2, VT_I32), (unsigned)in->imm.idx, s,
+                top(fn, 0));
+        pop(fn, 2);
+        push(fn, VT_I32);
+        break;
+    case OP_TABLE_FILL:
+        cw_line(w, "wrt_table_fill(&inst->rt, %uu, inst->tab%u, %s, %s, %s);",
+                (unsigned)fn->fidx, (unsigned)in->imm.idx, top(fn, 2),
+                top(fn, 1), top(fn, 0));
+        pop(fn, 3);
+        break;
+    case OP_TABLE_COPY:
+        cw_line(w, "wrt_table_copy(&inst->rt, %uu, inst->tab%u, inst->tab%u, "
+                "%s, %s, %s);", (unsigned)fn->fidx,
+                (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.b,
+                top(fn, 2), top(fn, 1), top(fn, 0));
+        pop(fn, 3);
+        break;
+    case OP_TABLE_INIT:
+        cw_line(w, "wrt_table_init_seg(&inst->rt, %uu, inst->tab%u, "
+                "inst->elem%u, inst->elem%u_len, %s, %s, %s);",
+                (unsigned)fn->fidx, (unsigned)in->imm.idx2.b,
+                (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.a,
+                top(fn, 2), top(fn, 1), top(fn, 0));
+        pop(fn, 3);
+        break;
+    case OP_ELEM_DROP:
+        cw_line(w, "inst->elem%u_len = 0;", (unsigned)in->imm.idx);
+        break;
+    case OP_MEMORY_INIT:
+        cw_line(w, "wrt_memory_init_seg(&inst->rt, %uu, inst->mem%u, data%u, "
+                "inst->data%u_dropped ? 0 : %uu, %s, %s, %s);",
+                (unsigned)fn->fidx, (unsigned)in->imm.idx2.b,
+                (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.a,
+                (unsigned)m->datas[in->imm.idx2.a].len, top(fn, 2),
+                top(fn, 1), top(fn, 0));
+        pop(fn, 3);
+        break;
+    case OP_DATA_DROP:
+        cw_line(w, "inst->data%u_dropped = 1;", (unsigned)in->imm.idx);
+        break;
+    default:
+        return diag_error_at(fn->e->d, in->offset,
+                             "%s: not supported by the C emitter yet",
+                             oi->text);
+    }
+    return true;
+}
+
+bool
+emitfn_const_expr(EmitCtx *e, const Expr *x, const char **out)
+{
+    const char *st[64];
+    uint32_t n = 0, i;
+    char lit[64];
+
+    for (i = 0; i < x->n; i++) {
+        const Instr *in = &x->code[i];
+        const char *v = NULL;
+        const Global *g;
+
+        switch (in->op) {
+        case OP_END:
+            if (n != 1)
+                BUG("constant expression without one value");
+            *out = st[0];
+            return true;
+        case OP_I32_CONST:
+            fmt_i32(lit, sizeof lit, in->imm.i32);
+            v = arena_strndup(e->a, lit, strlen(lit));
+            break;
+        case OP_I64_CONST:
+            fmt_i64(lit, sizeof lit, in->imm.i64);
+            v = arena_strndup(e->a, lit, strlen(lit));
+            break;
+        case OP_F32_CONST:
+            fmt_f32(lit, sizeof lit, in->imm.f32);
+            v = arena_strndup(e->a, lit, strlen(lit));
+            break;
+        case OP_F64_CONST:
+            fmt_f64(lit, sizeof lit, in->imm.f64);
+            v = arena_strndup(e->a, lit, strlen(lit));
+            break;
+        case OP_REF_NULL:
+            v = "NULL";
+            break;
+        case OP_REF_FUNC:
+            v = arena_printf(e->a, "&inst->funcs[%u]", (unsigned)in->imm.idx);
+            break;
+        case OP_GLOBAL_GET:
+            g = &e->m->globals[in->imm.idx];
+            v = arena_printf(e->a, g->is_import ? "*inst->%s" : "inst->%s",
+                             g->cname);
+            break;
+        case OP_I32_ADD: case OP_I64_ADD:
+        case OP_I32_SUB: case OP_I64_SUB:
+        case OP_I32_MUL: case OP_I64_MUL:
+            if (n < 2)
+                BUG("constant expression underflow");
+            n -= 2;
+            v = arena_printf(e->a, "(%s %c %s)", st[n],
+                             op_info[in->op].text[4] == 'a' ? '+' :
+                             op_info[in->op].text[4] == 's' ? '-' : '*',
+                             st[n + 1]);
+            break;
+        default:
+            return diag_error_at(e->d, in->offset,
+                                 "%s: not supported in a constant expression",
+                                 op_info[in->op].text);
+        }
+        if (n == sizeof st / sizeof st[0])
+            return diag_error_at(e->d, in->offset,
+                                 "constant expression too deep");
+        st[n++] = v;
+    }
+    BUG("constant expression without end");
+    return false;
+}
+
+/*
+ * Which loops are branched to, so that only those get a label.  Block
+ * ordinals count block, loop and if in code order, dead code included,
+ * exactly as push_frame hands them out.
+ */
+static void
+find_loop_targets(Fn *fn, const Expr *body)
+{
+    uint32_t *open = NULL, nopen = 0, cap = 0, nblocks = 0, i, k;
+    uint8_t *is_loop;
+
+    for (i = 0; i < body->n; i++) {
+        uint16_t op = body->code[i].op;
+        if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF)
+            nblocks++;
+    }
+    fn->loop_target = xrealloc(NULL, nblocks + 1);
+    memset(fn->loop_target, 0, nblocks + 1);
+    is_loop = xrealloc(NULL, nblocks + 1);
+    nblocks = 0;
+    for (i = 0; i < body->n; i++) {
+        const Instr *in = &body->code[i];
+        uint32_t tgt;
+        switch (in->op) {
+        case OP_BLOCK:
+        case OP_LOOP:
+        case OP_IF:
+            if (nopen == cap) {
+                cap = cap ? cap * 2 : 16;
+                open = xrealloc(open, cap * sizeof *open);
+            }
+            is_loop[nblocks] = in->op == OP_LOOP;
+            open[nopen++] = nblocks++;
+            break;
+        case OP_END:
+            if (nopen > 0)
+                nopen--;
+            break;
+        case OP_BR:
+        case OP_BR_IF:
+            tgt = in->imm.idx;
+            if (tgt < nopen && is_loop[open[nopen - 1 - tgt]])
+                fn->loop_target[open[nopen - 1 - tgt]] = 1;
+            break;
+        case OP_BR_TABLE:
+            for (k = 0; k <= in->imm.br_table.n; k++) {
+                tgt = in->imm.br_table.targets[k];
+                if (tgt < nopen && is_loop[open[nopen - 1 - tgt]])
+                    fn->loop_target[open[nopen - 1 - tgt]] = 1;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    free(open);
+    free(is_loop);
+}
+
+static bool
+is_ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* l<i> or l<i>_<name>, the name reduced as names.c does for functions. */
+static const char *
+local_name(Arena *a, uint32_t i, const Str *names)
+{
+    char buf[33];
+    size_t n = 0;
+    uint32_t k;
+    bool last_sub = false;
+
+    if (names != NULL) {
+        for (k = 0; k < names[i].len && n < sizeof buf - 1; k++) {
+            char c = names[i].ptr[k];
+            if (is_ident_char(c)) {
+                buf[n++] = c;
+                last_sub = false;
+            } else if (!last_sub) {
+                buf[n++] = '_';
+                last_sub = true;
+            }
+        }
+    }
+    buf[n] = '\0';
+    if (n == 0)
+        return arena_printf(a, "l%u", (unsigned)i);
+    return arena_printf(a, "l%u_%s", (unsigned)i, buf);
+}
+
+/* "u32 i0, i1, i3;" wrapped at 80 columns, for each class in use. */
+static void
+declare_slots(Fn *fn, CWriter *c)
+{
+    int k;
+    uint32_t dpt;
+
+    for (k = 0; k < NCLASS; k++) {
+        size_t col = 0;
+        bool any = false;
+        for (dpt = 0; dpt < fn->used_cap[k]; dpt++) {
+            char name[16];
+            size_t len;
+            if (!fn->used[k][dpt])
+                continue;
+            len = (size_t)snprintf(name, sizeof name, "%c%u",
+                                   class_letter[k], (unsigned)dpt);
+            if (!any) {
+                col = 4 + strlen(class_ctype[k]);
+                cw_printf(c, "    %s%s%s", class_ctype[k],
+                          k == 4 ? "" : " ", name);
+                col += len + (k == 4 ? 0 : 1);
+                any = true;
+            } else if (col + len + 3 > 79) {
+                cw_printf(c, ";\n    %s%s%s", class_ctype[k],
+                          k == 4 ? "" : " ", name);
+                col = 4 + strlen(class_ctype[k]) + len + (k == 4 ? 0 : 1);
+            } else {
+                cw_printf(c, ", %s%s", k == 4 ? "*" : "", name);
+                col += len + 2 + (k == 4 ? 1 : 0);
+            }
+        }
+        if (any)
+            cw_printf(c, ";\n");
+    }
+}
+
+bool
+emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
+{
+    const Module *m = e->m;
+    const Func *func = &m->funcs[fidx];
+    Fn fn;
+    uint32_t i, np;
+    size_t mark;
+    bool ok = true;
+    int k;
+
+    memset(&fn, 0, sizeof fn);
+    fn.e = e;
+    fn.m = m;
+    fn.fidx = fidx;
+    fn.ft = func_type(m, func);
+    fn.w = &e->scratch;
+    e->scratch.len = 0;
+    e->scratch.indent = 1;
+    if (e->scratch.buf)
+        e->scratch.buf[0] = '\0';
+
+    np = fn.ft->nparams;
+    fn.nl = np + func->nlocals;
+    fn.lnames = arena_array(e->a, fn.nl ? fn.nl : 1, sizeof(char *));
+    fn.ltypes = arena_array(e->a, fn.nl ? fn.nl : 1, sizeof(ValType));
+    for (i = 0; i < fn.nl; i++) {
+        fn.lnames[i] = local_name(e->a, i, func->local_names);
+        fn.ltypes[i] = i < np ? fn.ft->params[i] : func->locals[i - np];
+    }
+
+    find_loop_targets(&fn, &func->body);
+    push_frame(&fn, FR_FUNC, BLOCK_EMPTY);
+    for (i = 0; i < func->body.n && fn.nframes > 0; i++) {
+        const Instr *in = &func->body.code[i];
+        if (in->op >= OP_COUNT_)
+            BUG("bad opcode in emitter");
+        if (fn.unreachable) {
+            if (in->op == OP_BLOCK || in->op == OP_LOOP ||
+                in->op == OP_IF) {
+                fn.skip++;
+                fn.nblocks++;   /* keep ordinals in step with the scan */
+                continue;
+            }
+            if (in->op == OP_END && fn.skip > 0) {
+                fn.skip--;
+                continue;
+            }
+            if (in->op == OP_ELSE && fn.skip > 0)
+                continue;
+            if (in->op != OP_END && in->op != OP_ELSE)
+                continue;
+        }
+        if (e->o->offsets)
+            cw_line(fn.w, "/* @0x%x %s */", (unsigned)in->offset,
+                    op_info[in->op].text);
+        if (!emit_instr(&fn, in)) {
+            ok = false;
+            break;
+        }
+    }
+
+    if (ok) {
+        /* comment, signature, declarations, then the body text */
+        cw_printf(c, "/* func %u", (unsigned)fidx);
+        if (func->name.len) {
+            cw_printf(c, " \"");
+            emitfn_comment_str(c, func->name);
+            cw_printf(c, "\"");
+        }
+        cw_printf(c, ": ");
+        emitfn_type_text(c, fn.ft);
+        cw_printf(c, " */\nstatic %s\n%s(%s_instance *inst",
+                  e->type_ret[func->type], func->cname, e->prefix);
+        for (i = 0; i < np; i++) {
+            const char *t = emitfn_ctype(fn.ft->params[i]);
+            cw_printf(c, ", %s%s%s", t, t[strlen(t) - 1] == '*' ? "" : " ",
+                      fn.lnames[i]);
+        }
+        cw_printf(c, ")\n{\n");
+        for (i = np; i < fn.nl; i++) {
+            const char *t = emitfn_ctype(fn.ltypes[i]);
+            cw_line(c, "    %s%s%s = %s;", t,
+                    t[strlen(t) - 1] == '*' ? "" : " ", fn.lnames[i],
+                    valtype_is_ref(fn.ltypes[i]) ? "NULL" : "0");
+        }
+        mark = c->len;
+        declare_slots(&fn, c);
+        if (c->len != mark || fn.nl > np)
+            cw_raw(c, "\n", 1);
+        cw_line(c, "    wrt_enter(&inst->rt, %uu);", (unsigned)fidx);
+        cw_raw(c, e->scratch.buf ? e->scratch.buf : "", e->scratch.len);
+        cw_printf(c, "}\n\n");
+    }
+
+    free(fn.stack);
+    free(fn.frames);
+    free(fn.loop_target);
+    for (k = 0; k < NCLASS; k++)
+        free(fn.used[k]);
+    return ok;
+}

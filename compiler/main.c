@@ -1,0 +1,731 @@
+/*
+ * main.c - the w2c command line: parse options, run the stages, write the
+ * generated C, hand it to the C compiler, choose the exit status.
+ *
+ * The whole pipeline is visible in compile() below.  Each stage lives in its
+ * own file (binread, validate, names, emit, driver); this file only wires
+ * them together, owns files and temporary directories, and is the only
+ * place that calls exit (DESIGN.md: 0 ok, 1 invalid input, 2 bad usage or
+ * I/O error, 3 the C compiler failed).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "binread.h"
+#include "cwriter.h"
+#include "diag.h"
+#include "driver.h"
+#include "emit.h"
+#include "names.h"
+#include "validate.h"
+#include "wasm.h"
+
+#ifndef W2C_VERSION
+#define W2C_VERSION "0.1.0"
+#endif
+#ifndef W2C_DEFAULT_CC
+#define W2C_DEFAULT_CC "cc"
+#endif
+
+enum {
+    EXIT_OK = 0,
+    EXIT_INVALID = 1,   /* the input is not a valid module we can compile */
+    EXIT_USAGE = 2,     /* bad command line, or an I/O error */
+    EXIT_CC = 3         /* the C compiler failed */
+};
+
+/* A growable list of strings (cflags, ldflags, env grants). */
+typedef struct StrList {
+    const char **v;
+    size_t n, cap;
+} StrList;
+
+typedef struct Options {
+    const char *input;
+    const char *output;
+    EmitMode emit;
+    const char *opt;            /* "-O2" */
+    bool debug;                 /* -g */
+    const char *cc;
+    StrList cflags, ldflags, env;
+    const char *name;           /* --name, or NULL for the default */
+    bool keep, verbose, offsets;
+    uint64_t max_memory_pages;  /* 0: no limit */
+    uint32_t max_call_depth;    /* 0: runtime default */
+} Options;
+
+static const char usage_text[] =
+    "usage: w2c [options] INPUT.wasm -o OUTPUT\n"
+    "\n"
+    "Compile a WebAssembly module to a native executable through C.\n"
+    "\n"
+    "options:\n"
+    "  -o FILE               output file (required)\n"
+    "  --emit=exe|obj|c      executable (default), object file, or C source\n"
+    "                        (FILE and its header FILE minus .c plus .h)\n"
+    "  -O0 -O1 -O2 -O3       C compiler optimisation level (default -O2)\n"
+    "  -g                    compile with debug information\n"
+    "  --cc=CC               C compiler (default: $CC, else " W2C_DEFAULT_CC
+    ")\n"
+    "  --cflags=FLAGS        extra C compiler flags, split on spaces\n"
+    "  --ldflags=FLAGS       extra linker flags, split on spaces\n"
+    "  --name=ID             C prefix of exported symbols (default: from the\n"
+    "                        output file name)\n"
+    "  --keep                keep the generated C as OUTPUT.c and OUTPUT.h\n"
+    "  --env=NAME=VALUE      add NAME to the guest's environment (repeatable)\n"
+    "  --max-memory=SIZE     limit linear memory; SIZE in bytes with an\n"
+    "                        optional K, M, G (KiB, MiB, GiB) suffix, at\n"
+    "                        least 64K, rounded down to whole 64 KiB pages\n"
+    "  --max-call-depth=N    trap when wasm calls nest deeper than N\n"
+    "  --bounds=check        check every memory access explicitly (the\n"
+    "                        default, and the only strategy so far)\n"
+    "  --offsets             comment each instruction with its byte offset\n"
+    "  -v                    print commands and the time of each phase\n"
+    "  --version             print the version and supported features\n"
+    "  --help                print this help\n"
+    "\n"
+    "not supported yet: --emit=lib, --target, --bounds=guard, --dir, -j, and\n"
+    "the text format (.wat)\n"
+    "\n"
+    "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
+    "3 the C compiler failed\n";
+
+static void
+usage_error(const char *fmt, const char *arg)
+{
+    fputs("w2c: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\ntry 'w2c --help'\n", stderr);
+    exit(EXIT_USAGE);
+}
+
+static void
+list_push(StrList *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        const char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL) {
+            fputs("w2c: error: out of memory\n", stderr);
+            exit(EXIT_USAGE);
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = s;
+}
+
+/* Append the blank-separated words of s (--cflags, --ldflags). */
+static void
+list_push_words(Arena *a, StrList *l, const char *s)
+{
+    while (*s) {
+        size_t n;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        n = strcspn(s, " \t");
+        if (n)
+            list_push(l, arena_strndup(a, s, n));
+        s += n;
+    }
+}
+
+static bool
+is_c_identifier(const char *s)
+{
+    const char *p;
+
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return false;
+    for (p = s + 1; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * --max-memory: bytes, optionally with K/KiB, M/MiB or G/GiB (powers of
+ * 1024).  At least one 64 KiB page; anything else rounds down to whole
+ * pages.  Returns the page count, or 0 when the text is not a valid size.
+ */
+static uint64_t
+parse_memory_size(const char *s)
+{
+    uint64_t v = 0, mul = 1;
+    const char *p = s;
+
+    if (*p < '0' || *p > '9')
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == 'K' || *p == 'k')
+        mul = (uint64_t)1 << 10;
+    else if (*p == 'M')
+        mul = (uint64_t)1 << 20;
+    else if (*p == 'G')
+        mul = (uint64_t)1 << 30;
+    if (mul != 1) {
+        p++;
+        if (strcmp(p, "iB") == 0)
+            p += 2;
+    }
+    if (*p != '\0' || v > UINT64_MAX / mul)
+        return 0;
+    return v * mul / 65536u;
+}
+
+/* --max-call-depth: 1 .. 2^31.  Returns 0 when invalid. */
+static uint32_t
+parse_call_depth(const char *s)
+{
+    uint64_t v = 0;
+    const char *p;
+
+    if (*s < '0' || *s > '9')
+        return 0;
+    for (p = s; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (uint64_t)(*p - '0');
+        if (v > ((uint64_t)1 << 31))
+            return 0;
+    }
+    return *p == '\0' ? (uint32_t)v : 0;
+}
+
+static void
+print_version(void)
+{
+    printf("w2c %s\n", W2C_VERSION);
+    printf("input: WebAssembly 2.0 binary modules without SIMD; output: "
+           "C99 and native executables using WASI preview1\n");
+}
+
+/* Long options: name, and whether it takes a value. */
+typedef struct LongOpt {
+    const char *name;
+    bool has_value;
+} LongOpt;
+
+static const LongOpt long_opts[] = {
+    { "help", false },          { "version", false },
+    { "emit", true },           { "cc", true },
+    { "cflags", true },         { "ldflags", true },
+    { "name", true },           { "keep", false },
+    { "env", true },            { "max-memory", true },
+    { "max-call-depth", true }, { "offsets", false },
+    { "target", true },         { "bounds", true },
+    { "dir", true },
+};
+
+static void
+long_option(Arena *a, Options *o, const char *name, const char *val)
+{
+    if (strcmp(name, "help") == 0) {
+        fputs(usage_text, stdout);
+        exit(EXIT_OK);
+    } else if (strcmp(name, "version") == 0) {
+        print_version();
+        exit(EXIT_OK);
+    } else if (strcmp(name, "emit") == 0) {
+        if (strcmp(val, "exe") == 0)
+            o->emit = EMIT_EXE;
+        else if (strcmp(val, "obj") == 0)
+            o->emit = EMIT_OBJ;
+        else if (strcmp(val, "c") == 0)
+            o->emit = EMIT_C;
+        else if (strcmp(val, "lib") == 0)
+            usage_error("--emit=lib is not supported yet%s", "");
+        else
+            usage_error("invalid --emit value '%s' (expected exe, obj or c)",
+                        val);
+    } else if (strcmp(name, "cc") == 0) {
+        if (strspn(val, " \t") == strlen(val))
+            usage_error("--cc needs a compiler command%s", "");
+        o->cc = val;
+    } else if (strcmp(name, "cflags") == 0) {
+        list_push_words(a, &o->cflags, val);
+    } else if (strcmp(name, "ldflags") == 0) {
+        list_push_words(a, &o->ldflags, val);
+    } else if (strcmp(name, "name") == 0) {
+        if (!is_c_identifier(val))
+            usage_error("--name '%s' is not a valid C identifier", val);
+        o->name = val;
+    } else if (strcmp(name, "keep") == 0) {
+        o->keep = true;
+    } else if (strcmp(name, "env") == 0) {
+        const char *eq = strchr(val, '=');
+        if (eq == NULL || eq == val)
+            usage_error("--env '%s' is not NAME=VALUE with a non-empty NAME",
+                        val);
+        list_push(&o->env, val);
+    } else if (strcmp(name, "max-memory") == 0) {
+        o->max_memory_pages = parse_memory_size(val);
+        if (o->max_memory_pages == 0)
+            usage_error("--max-memory '%s' is not a size of at least 64K "
+                        "(bytes, or with a K, M or G suffix)", val);
+    } else if (strcmp(name, "max-call-depth") == 0) {
+        o->max_call_depth = parse_call_depth(val);
+        if (o->max_call_depth == 0)
+            usage_error("--max-call-depth '%s' is not a number from 1 to "
+                        "2147483648", val);
+    } else if (strcmp(name, "offsets") == 0) {
+        o->offsets = true;
+    } else if (strcmp(name, "bounds") == 0 && strcmp(val, "check") == 0) {
+        /* Explicit checks are the only strategy so far, hence the default. */
+    } else if (strcmp(name, "bounds") == 0 && strcmp(val, "guard") != 0) {
+        usage_error("invalid --bounds value '%s' (expected guard or check)",
+                    val);
+    } else {
+        /* --target, --bounds=guard, --dir: in DESIGN.md, not yet here. */
+        if (strcmp(name, "bounds") == 0)
+            fputs("w2c: --bounds=guard is not supported yet\n", stderr);
+        else
+            fprintf(stderr, "w2c: --%s is not supported yet\n", name);
+        exit(EXIT_USAGE);
+    }
+}
+
+static void
+set_input(Options *o, const char *arg)
+{
+    if (o->input != NULL) {
+        fprintf(stderr, "w2c: more than one input file ('%s' and '%s')\n"
+                "try 'w2c --help'\n", o->input, arg);
+        exit(EXIT_USAGE);
+    }
+    o->input = arg;
+}
+
+/*
+ * Parse argv into o.  Values come as --opt=value or --opt value, and
+ * -o FILE or -oFILE.  Every mistake exits with status 2.
+ */
+static void
+parse_options(Arena *a, Options *o, int argc, char **argv)
+{
+    int i;
+
+    memset(o, 0, sizeof *o);
+    o->emit = EMIT_EXE;
+    o->opt = "-O2";
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (strcmp(arg, "--") == 0) {
+            for (i++; i < argc; i++)
+                set_input(o, argv[i]);
+            break;
+        }
+        if (arg[0] != '-' || arg[1] == '\0') {
+            set_input(o, arg);
+        } else if (arg[1] == '-') {
+            const char *eq = strchr(arg, '=');
+            size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+            const char *val = eq ? eq + 1 : NULL;
+            const LongOpt *lo = NULL;
+            size_t k;
+            char *name;
+
+            for (k = 0; k < sizeof long_opts / sizeof long_opts[0]; k++) {
+                if (strlen(long_opts[k].name) == len &&
+                    strncmp(long_opts[k].name, arg + 2, len) == 0)
+                    lo = &long_opts[k];
+            }
+            if (lo == NULL) {
+                name = arena_strndup(a, arg, eq ? (size_t)(eq - arg)
+                                                : strlen(arg));
+                usage_error("unknown option '%s'", name);
+            }
+            if (lo->has_value && val == NULL) {
+                if (i + 1 >= argc)
+                    usage_error("option '--%s' needs a value", lo->name);
+                val = argv[++i];
+            } else if (!lo->has_value && val != NULL) {
+                usage_error("option '--%s' takes no value", lo->name);
+            }
+            long_option(a, o, lo->name, val);
+        } else if (arg[1] == 'o') {
+            if (arg[2] != '\0') {
+                o->output = arg + 2;
+            } else {
+                if (i + 1 >= argc)
+                    usage_error("option '%s' needs a file name", "-o");
+                o->output = argv[++i];
+            }
+        } else if (arg[1] == 'O' && arg[2] >= '0' && arg[2] <= '3' &&
+                   arg[3] == '\0') {
+            o->opt = arg;
+        } else if (strcmp(arg, "-g") == 0) {
+            o->debug = true;
+        } else if (strcmp(arg, "-v") == 0) {
+            o->verbose = true;
+        } else if (arg[1] == 'j') {
+            fputs("w2c: -j is not supported yet\n", stderr);
+            exit(EXIT_USAGE);
+        } else {
+            usage_error("unknown option '%s'", arg);
+        }
+    }
+    if (o->input == NULL)
+        usage_error("no input file%s", "");
+    if (o->output == NULL || o->output[0] == '\0')
+        usage_error("no output file: use -o OUTPUT%s", "");
+    if (o->cc == NULL) {
+        const char *env = getenv("CC");
+        o->cc = env != NULL && strspn(env, " \t") != strlen(env)
+                    ? env : W2C_DEFAULT_CC;
+    }
+}
+
+static const char *
+base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/*
+ * The default --name: the output's file name without its extension, every
+ * character outside [A-Za-z0-9_] replaced by '_', "wasm_" in front of a
+ * leading digit, "wasm" when nothing is left.
+ */
+static const char *
+default_name(Arena *a, const char *output)
+{
+    const char *base = base_name(output);
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    char *s = arena_strndup(a, base, n), *p;
+
+    for (p = s; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9')))
+            *p = '_';
+    }
+    if (*s == '\0')
+        return "wasm";
+    if (*s >= '0' && *s <= '9')
+        return arena_printf(a, "wasm_%s", s);
+    return s;
+}
+
+/* Read the whole file; NULL after printing the I/O error. */
+static uint8_t *
+read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+
+    if (fd < 0)
+        goto fail;
+    for (;;) {
+        ssize_t r;
+        if (n == cap) {
+            uint8_t *nb;
+            cap = cap ? cap * 2 : 65536;
+            nb = realloc(buf, cap);
+            if (nb == NULL) {
+                errno = ENOMEM;
+                goto fail;
+            }
+            buf = nb;
+        }
+        r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    *len = n;
+    return buf;
+fail:
+    fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(buf);
+    return NULL;
+}
+
+/*
+ * Write buf to path through a temporary file and rename, so a reader never
+ * sees half a file and a failure leaves the old one.  Prints the error.
+ */
+static bool
+write_file(Arena *a, const char *path, const char *buf, size_t len)
+{
+    char *tmp = arena_printf(a, "%s.w2c-tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    size_t off = 0;
+
+    if (fd < 0)
+        goto fail;
+    while (off < len) {
+        ssize_t r = write(fd, buf + off, len - off);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        off += (size_t)r;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0)
+        goto fail;
+    return true;
+fail:
+    fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return false;
+}
+
+/* A fresh directory under $TMPDIR (or /tmp), malloc'd; NULL on error. */
+static char *
+make_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    size_t n;
+    char *dir;
+
+    if (base == NULL || *base == '\0')
+        base = "/tmp";
+    n = strlen(base) + sizeof "/w2c-XXXXXX";
+    dir = malloc(n);
+    if (dir == NULL)
+        return NULL;
+    snprintf(dir, n, "%s/w2c-XXXXXX", base);
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "w2c: error: cannot create a directory in %s: %s\n",
+                base, strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* Remove dir and the files in it (the driver creates no subdirectories). */
+static void
+remove_tmpdir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d != NULL) {
+        while ((e = readdir(d)) != NULL) {
+            char path[4096];
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+                                 e->d_name) < sizeof path)
+                unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static void
+phase_done(const Options *o, const char *phase, double *t)
+{
+    double now = driver_now();
+
+    if (o->verbose)
+        fprintf(stderr, "w2c: phase %s: %.2f ms\n", phase, (now - *t) * 1e3);
+    *t = now;
+}
+
+/* Where the generated C goes, and the header name the .c includes. */
+typedef struct CFiles {
+    const char *c_path, *h_path, *header_name;
+} CFiles;
+
+/*
+ * --emit=c: OUTPUT itself and its header beside it (X.c gives X.h, any
+ * other name gets .h appended).  exe/obj: OUTPUT.c and OUTPUT.h with
+ * --keep, else the same base names in the scratch directory.
+ */
+static CFiles
+c_files(Arena *a, const Options *o, const char *tmpdir)
+{
+    CFiles f;
+    const char *out = o->output;
+    size_t n = strlen(out);
+
+    if (o->emit == EMIT_C) {
+        f.c_path = out;
+        if (n > 2 && strcmp(out + n - 2, ".c") == 0)
+            f.h_path = arena_printf(a, "%.*sh", (int)(n - 1), out);
+        else
+            f.h_path = arena_printf(a, "%s.h", out);
+    } else if (o->keep) {
+        f.c_path = arena_printf(a, "%s.c", out);
+        f.h_path = arena_printf(a, "%s.h", out);
+    } else {
+        f.c_path = arena_printf(a, "%s/%s.c", tmpdir, base_name(out));
+        f.h_path = arena_printf(a, "%s/%s.h", tmpdir, base_name(out));
+    }
+    f.header_name = base_name(f.h_path);
+    return f;
+}
+
+/*
+ * Choose the reader.  A binary module starts with "\0asm" and text never
+ * holds a NUL byte, so a leading NUL means binary.  Otherwise the name
+ * decides: a .wasm file with a damaged magic is still reported by the
+ * binary reader ("bad magic" at offset 0), anything else is text.
+ */
+static bool
+is_binary(const char *path, const uint8_t *buf, size_t len)
+{
+    size_t n = strlen(path);
+
+    if (len > 0 && buf[0] == '\0')
+        return true;
+    return n >= 5 && strcmp(path + n - 5, ".wasm") == 0;
+}
+
+/* Hand the written C to the C compiler; returns the exit status. */
+static int
+build(const Options *o, const char *argv0, const char *csrc,
+      const char *tmpdir)
+{
+    DriverOpts d;
+    DriverStatus s;
+
+    memset(&d, 0, sizeof d);
+    d.mode = o->emit == EMIT_OBJ ? DRIVER_OBJ : DRIVER_EXE;
+    d.cc = o->cc;
+    d.opt = o->opt;
+    d.debug = o->debug;
+    d.cflags = o->cflags.v;
+    d.ncflags = o->cflags.n;
+    d.ldflags = o->ldflags.v;
+    d.nldflags = o->ldflags.n;
+    d.tmpdir = tmpdir;
+    d.verbose = o->verbose;
+    d.runtime_dir = driver_find_runtime(argv0);
+    if (d.runtime_dir == NULL)
+        return EXIT_USAGE;
+    s = driver_build(&d, csrc, o->output);
+    free((char *)d.runtime_dir);
+    return s == DRIVER_OK ? EXIT_OK
+         : s == DRIVER_CC_FAILED ? EXIT_CC : EXIT_USAGE;
+}
+
+/* The pipeline: read, validate, emit, write, compile. */
+static int
+compile(const Options *o, const char *argv0)
+{
+    Arena *a = arena_new();
+    Diag d;
+    Module *m = NULL;
+    EmitOpts eo;
+    CWriter c, h;
+    CFiles f;
+    uint8_t *buf;
+    size_t len = 0;
+    char *tmpdir = NULL;
+    int status = EXIT_INVALID;
+    double t = driver_now();
+    bool ok;
+
+    buf = read_file(o->input, &len);
+    if (buf == NULL) {
+        arena_free(a);
+        return EXIT_USAGE;
+    }
+    if (is_binary(o->input, buf, len)) {
+        diag_init(&d, o->input, NULL, 0);
+        m = binread_module(a, buf, len, &d);
+    } else {
+        diag_init(&d, o->input, buf, len);
+        diag_error(&d, "the text format is not supported yet");
+    }
+    phase_done(o, "read", &t);
+    ok = m != NULL && validate_module(a, m, &d);
+    phase_done(o, "validate", &t);
+
+    memset(&eo, 0, sizeof eo);
+    eo.mode = o->emit;
+    eo.prefix = o->name ? o->name : default_name(a, o->output);
+    eo.env = o->env.v;
+    eo.nenv = (uint32_t)o->env.n;
+    eo.max_memory_pages = o->max_memory_pages;
+    eo.max_call_depth = o->max_call_depth;
+    eo.offsets = o->offsets;
+    cw_init(&c);
+    cw_init(&h);
+    if (ok && o->emit != EMIT_C) {
+        tmpdir = make_tmpdir();
+        if (tmpdir == NULL) {
+            status = EXIT_USAGE;
+            ok = false;
+        }
+    }
+    f = c_files(a, o, tmpdir);
+    eo.header_name = f.header_name;
+    ok = ok && emit_check_imports(m, &eo, &d) && names_assign(a, m, &d) &&
+         emit_module(a, m, &eo, &c, &h, &d);
+    if (ok) {
+        status = EXIT_USAGE;
+        ok = write_file(a, f.h_path, h.buf, h.len) &&
+             write_file(a, f.c_path, c.buf, c.len);
+    }
+    phase_done(o, "emit", &t);
+    if (ok)
+        status = o->emit == EMIT_C ? EXIT_OK : build(o, argv0, f.c_path,
+                                                     tmpdir);
+    if (tmpdir != NULL)
+        remove_tmpdir(tmpdir);
+    diag_print(&d, stderr);
+    diag_free(&d);
+    cw_free(&c);
+    cw_free(&h);
+    free(tmpdir);
+    free(buf);
+    arena_free(a);
+    return status;
+}
+
+int
+main(int argc, char **argv)
+{
+    Arena *a = arena_new();
+    Options o;
+    int status;
+
+    parse_options(a, &o, argc, argv);
+    status = compile(&o, argv[0]);
+    free(o.cflags.v);
+    free(o.ldflags.v);
+    free(o.env.v);
+    arena_free(a);
+    return status;
+}

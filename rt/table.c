@@ -1,0 +1,109 @@
+/*
+ * table.c - tables of references: allocate, grow, free, and the bulk
+ * operations (table.fill, table.copy, table.init).  Single-entry access and
+ * the call_indirect check are inline in wrt.h.  Entries are `void *`
+ * (a const WrtFunc * for funcref, the host's pointer for externref); NULL is
+ * ref.null.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "wrt.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Resize the entry array to n entries (n > 0); NULL leaves it untouched. */
+static void **
+elems_resize(void **elems, uint64_t n)
+{
+    if (n > SIZE_MAX / sizeof(void *))
+        return NULL;
+    return realloc(elems, (size_t)n * sizeof(void *));
+}
+
+int
+wrt_table_init(WrtTable *t, uint32_t initial, uint32_t max)
+{
+    uint32_t i;
+
+    t->elems = NULL;
+    t->size = 0;
+    t->max = max;
+    if (initial > max)
+        return -1;
+    if (initial == 0)
+        return 0;
+    t->elems = elems_resize(NULL, initial);
+    if (t->elems == NULL)
+        return -1;
+    for (i = 0; i < initial; i++)
+        t->elems[i] = NULL;     /* tables start full of ref.null */
+    t->size = initial;
+    return 0;
+}
+
+void
+wrt_table_free(WrtTable *t)
+{
+    free(t->elems);
+    t->elems = NULL;
+    t->size = 0;
+}
+
+/* table.grow: old size, or 0xFFFFFFFF (past max, or no host memory). */
+uint32_t
+wrt_table_grow(WrtTable *t, void *init, uint32_t delta)
+{
+    uint64_t n = (uint64_t)t->size + delta;
+    uint32_t old = t->size;
+    uint64_t i;
+    void **p;
+
+    if (n > t->max || n > 0xFFFFFFFFu)
+        return 0xFFFFFFFFu;
+    if (delta == 0)
+        return old;
+    p = elems_resize(t->elems, n);
+    if (p == NULL)
+        return 0xFFFFFFFFu;
+    for (i = old; i < n; i++)
+        p[i] = init;
+    t->elems = p;
+    t->size = (uint32_t)n;
+    return old;
+}
+
+/* The bulk forms check the whole range before writing anything. */
+void
+wrt_table_fill(WrtRt *rt, uint32_t fn, WrtTable *t, uint32_t i, void *v,
+               uint32_t n)
+{
+    uint32_t k;
+
+    if ((uint64_t)i + n > t->size)
+        wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
+    for (k = 0; k < n; k++)
+        t->elems[i + k] = v;
+}
+
+void
+wrt_table_copy(WrtRt *rt, uint32_t fn, WrtTable *dt, const WrtTable *st,
+               uint32_t dst, uint32_t src, uint32_t n)
+{
+    if ((uint64_t)src + n > st->size || (uint64_t)dst + n > dt->size)
+        wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
+    if (n != 0)
+        memmove(dt->elems + dst, st->elems + src, (size_t)n * sizeof(void *));
+}
+
+void
+wrt_table_init_seg(WrtRt *rt, uint32_t fn, WrtTable *t, void *const *seg,
+                   uint32_t seglen, uint32_t dst, uint32_t src, uint32_t n)
+{
+    uint32_t k;
+
+    if ((uint64_t)src + n > seglen || (uint64_t)dst + n > t->size)
+        wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
+    for (k = 0; k < n; k++)
+        t->elems[dst + k] = seg[src + k];
+}

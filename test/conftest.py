@@ -1,0 +1,57 @@
+"""Shared pytest fixtures and helpers for the w2c tests.
+
+Environment (set by `make check`):
+  W2C             path of the w2c binary under test (default: build/w2c)
+  W2C_TEST_FLAGS  extra w2c options for every build, e.g. the sanitizer
+                  flags of `make check SANITIZE=1`
+  W2C_TEST_CC     C compiler for native reference builds (default: cc)
+"""
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST = ROOT / "test"
+W2C = Path(os.environ.get("W2C", ROOT / "build" / "w2c"))
+EXTRA_FLAGS = shlex.split(os.environ.get("W2C_TEST_FLAGS", ""))
+NATIVE_CC = os.environ.get("W2C_TEST_CC", "cc")
+WASI_SYSROOT = os.environ.get("WASI_SYSROOT", "/usr/share/wasi-sysroot")
+
+
+def run(cmd, **kw):
+    """Run cmd (a list), capturing text output; never raises on status."""
+    kw.setdefault("capture_output", True)
+    kw.setdefault("timeout", 300)
+    return subprocess.run([str(c) for c in cmd], **kw)
+
+
+def w2c(*args, **kw):
+    """Run w2c with the suite's extra flags; returns CompletedProcess."""
+    return run([W2C, *EXTRA_FLAGS, *args], **kw)
+
+
+def clang_wasm(src, out, opt="-O2", extra=()):
+    """Compile C source file(s) to a wasm32-wasi command module."""
+    srcs = src if isinstance(src, (list, tuple)) else [src]
+    cmd = ["clang", "--target=wasm32-wasi", "--sysroot=" + WASI_SYSROOT,
+           opt, "-o", out, *srcs, *extra]
+    r = run(cmd)
+    if r.returncode != 0:
+        raise AssertionError("clang (wasm32-wasi) failed:\n" + r.stderr)
+    return Path(out)
+
+
+def have_wasm_clang():
+    return shutil.which("clang") is not None and \
+        Path(WASI_SYSROOT, "lib", "wasm32-wasi", "libc.a").exists()
+
+
+@pytest.fixture(scope="session")
+def w2c_bin():
+    if not W2C.exists():
+        pytest.fail(f"w2c binary not found at {W2C}: run `make` first")
+    return W2C

@@ -1,0 +1,63 @@
+#!/bin/sh
+# deps.sh - make sure the Debian packages the tests need are installed.
+#
+# Run by `make check`.  As root on Debian it installs whatever is missing
+# (one apt-get update, then apt-get install, non-interactively); otherwise
+# it prints the command to run and carries on, so the tests that can run
+# still do.  Building w2c itself needs only a C compiler and make.
+#
+#   python3-pytest   the test runner
+#   clang, lld       compile the C test programs to wasm32-wasi
+#   wasi-libc        the C library for those programs
+#   libclang-rt-dev-wasm32   compiler-rt builtins for wasm32
+# node (nodejs) is optional: where present, program tests also compare
+# against node's WASI.  It is not installed here.
+
+set -u
+
+pkgs="python3-pytest clang lld wasi-libc libclang-rt-dev-wasm32"
+
+if ! command -v dpkg >/dev/null 2>&1
+then
+    echo "test/deps.sh: not a Debian system; the tests need: pytest," \
+         "clang with the wasm32-wasi target, wasm-ld and wasi-libc"
+    exit 0
+fi
+
+installed() {
+    # A versioned compiler-rt (libclang-rt-14-dev-wasm32) serves as well as
+    # the unversioned package that depends on it.
+    if test "$1" = libclang-rt-dev-wasm32
+    then
+        dpkg-query -W -f '${db:Status-Status}\n' 'libclang-rt-*-dev-wasm32' \
+            2>/dev/null | grep -qx installed
+        return
+    fi
+    dpkg-query -W -f '${db:Status-Status}\n' "$1" 2>/dev/null |
+        grep -qx installed
+}
+
+missing=
+for p in $pkgs
+do
+    installed "$p" || missing="$missing $p"
+done
+test -z "$missing" && exit 0
+
+if test "$(id -u)" != 0
+then
+    echo "test/deps.sh: missing packages:$missing"
+    echo "test/deps.sh: install them with: sudo apt-get install$missing"
+    echo "test/deps.sh: continuing; tests that need them will fail or skip"
+    exit 0
+fi
+
+echo "test/deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+if apt-get update -q && \
+    apt-get install -y -q --no-install-recommends $missing
+then
+    exit 0
+fi
+echo "test/deps.sh: warning: apt-get failed; continuing without$missing" >&2
+exit 0

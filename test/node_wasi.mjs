@@ -1,0 +1,54 @@
+// Run a WASI preview1 command module under node's built-in WASI.
+// Usage: node node_wasi.mjs MODULE.wasm [ARGS...]
+// The module sees argv[0] = the module's path and ARGS after it, an empty
+// environment and no preopened directory; stdin, stdout and stderr are
+// inherited.  The exit status is the module's proc_exit code (0 when _start
+// returns).  The module runs in a worker thread with a 256 MB stack so that
+// deep guest recursion does not exhaust V8's default stack.  Used by
+// test_programs.py to cross-check w2c's executables.
+import { readFileSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData }
+    from 'node:worker_threads';
+import { WASI } from 'node:wasi';
+
+process.removeAllListeners('warning');
+process.on('warning', () => {});
+
+if (isMainThread) {
+    const [path, ...args] = process.argv.slice(2);
+    if (!path) {
+        process.stderr.write(
+            'usage: node node_wasi.mjs MODULE.wasm [ARGS...]\n');
+        process.exit(2);
+    }
+    const worker = new Worker(new URL(import.meta.url), {
+        workerData: { path, args },
+        resourceLimits: { stackSizeMb: 256 },
+        stdout: false,
+        stderr: false,
+    });
+    let status = null;
+    worker.on('message', (m) => { status = m; });
+    worker.on('error', (e) => {
+        process.stderr.write(`node_wasi: ${e && e.stack ? e.stack : e}\n`);
+        process.exitCode = 134;
+    });
+    worker.on('exit', () => {
+        if (status !== null)
+            process.exitCode = status;
+        else if (process.exitCode === undefined)
+            process.exitCode = 134;
+    });
+} else {
+    const { path, args } = workerData;
+    const wasi = new WASI({
+        version: 'preview1',
+        args: [path, ...args],
+        env: {},
+        returnOnExit: true,
+    });
+    const module = await WebAssembly.compile(readFileSync(path));
+    const instance = await WebAssembly.instantiate(module,
+                                                   wasi.getImportObject());
+    parentPort.postMessage(wasi.start(instance));
+}

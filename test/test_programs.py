@@ -1,0 +1,322 @@
+"""Program tests: C programs compiled to wasm32-wasi and run through w2c.
+
+Every test/programs/NAME.c is a WASI command program.  Beside it may be:
+  NAME.stdin    fed to the program's standard input (else /dev/null)
+  NAME.args     its arguments, one per line (an empty line is an empty
+                argument)
+  NAME.status   the exit status it must give, when not 0
+A first-line comment `/* clang: FLAGS */` adds FLAGS to the wasm build
+only (the native reference build never sees them).
+
+For each program and each of -O0 and -O2, the program is compiled with
+clang --target=wasm32-wasi, translated by w2c into an executable, and run
+with the same arguments and input as the native reference build
+(NATIVE_CC -O2, built and run once per program).  Standard output,
+standard error and exit status must be identical.  Where node is
+installed, the same .wasm also runs under node's WASI (test/node_wasi.mjs)
+and its standard output and exit status must match too.
+
+All builds and runs are started up front on a pool of worker threads (one
+per core) so that the file runs in parallel without pytest-xdist; each
+test then waits for its own result.  Every run has a time limit.
+"""
+import concurrent.futures
+import difflib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+import conftest
+from conftest import NATIVE_CC, TEST, clang_wasm, have_wasm_clang, run, w2c
+
+PROGRAMS = TEST / "programs"
+NODE_RUNNER = TEST / "node_wasi.mjs"
+OPTS = ("-O0", "-O2")
+RUN_TIMEOUT = 60
+BUILD_TIMEOUT = 300
+# No fused multiply-add anywhere: the wasm build could otherwise fuse while
+# folding constants and a native build for an FMA target while compiling.
+FP_FLAGS = ["-ffp-contract=off"]
+
+# Debian's wasi-libc installs under /usr (lib/wasm32-wasi); `make check`
+# says so through WASI_SYSROOT, but a bare `pytest` run should work too.
+if not have_wasm_clang() and "WASI_SYSROOT" not in os.environ and \
+        Path("/usr/lib/wasm32-wasi/libc.a").exists():
+    conftest.WASI_SYSROOT = "/usr"
+
+
+def program_names():
+    return sorted(p.stem for p in PROGRAMS.glob("*.c"))
+
+
+NAMES = program_names()
+
+
+class Program:
+    """What the files beside NAME.c say about running it."""
+
+    def __init__(self, name):
+        self.name = name
+        self.src = PROGRAMS / (name + ".c")
+        first = self.src.read_text().split("\n", 1)[0]
+        m = re.match(r"\s*/\*\s*clang:(.*?)\*/", first)
+        self.clang_flags = shlex.split(m.group(1)) if m else []
+        args = PROGRAMS / (name + ".args")
+        self.args = []
+        if args.exists():
+            text = args.read_text(encoding="utf-8")
+            if text.endswith("\n"):
+                text = text[:-1]
+            self.args = text.split("\n")
+        stdin = PROGRAMS / (name + ".stdin")
+        self.stdin = stdin if stdin.exists() else None
+        status = PROGRAMS / (name + ".status")
+        self.status = int(status.read_text().strip()) if status.exists() \
+            else 0
+
+
+class Outcome:
+    """One run: its output as bytes and its exit status."""
+
+    def __init__(self, what, stdout, stderr, status):
+        self.what = what
+        self.stdout = stdout
+        self.stderr = stderr
+        self.status = status
+
+
+def run_program(what, cmd, prog, cwd, tag=""):
+    """Run cmd with prog's arguments and input.  Output goes to files, not
+    pipes: node makes a pipe non-blocking and its WASI then drops writes
+    that would block."""
+    out, err = Path(cwd, f"{what}{tag}.out"), Path(cwd, f"{what}{tag}.err")
+    stdin = open(prog.stdin, "rb") if prog.stdin else subprocess.DEVNULL
+    try:
+        with open(out, "wb") as fo, open(err, "wb") as fe:
+            r = subprocess.run([str(c) for c in cmd] + prog.args,
+                               stdin=stdin, stdout=fo, stderr=fe,
+                               timeout=RUN_TIMEOUT, cwd=str(cwd))
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{prog.name}: {what} did not finish within "
+                    f"{RUN_TIMEOUT} s", pytrace=False)
+    finally:
+        if prog.stdin:
+            stdin.close()
+    return Outcome(what, out.read_bytes(), err.read_bytes(), r.returncode)
+
+
+class Once:
+    """Compute each keyed value once, whichever thread asks first; other
+    threads asking for the same key wait for it.  Exceptions (including
+    pytest's skip and fail) are remembered and raised to every asker."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cells = {}
+
+    def get(self, key, fn):
+        with self._lock:
+            cell = self._cells.get(key)
+            owner = cell is None
+            if owner:
+                cell = self._cells[key] = {"done": threading.Event()}
+        if owner:
+            try:
+                cell["value"] = fn()
+            except BaseException as e:  # noqa: B902 - re-raised to askers
+                cell["error"] = e
+            cell["done"].set()
+        else:
+            cell["done"].wait()
+        if "error" in cell:
+            raise cell["error"]
+        return cell["value"]
+
+
+def node_status():
+    """None when node can run WASI preview1 modules, else why not."""
+    node = shutil.which("node")
+    if node is None:
+        return "node is not installed"
+    probe = ("const {WASI}=require('node:wasi');"
+             "new WASI({version:'preview1',args:[],env:{}});")
+    try:
+        r = run([node, "--no-warnings", "-e", probe], timeout=60, text=True)
+    except subprocess.TimeoutExpired:
+        return "node did not answer a WASI probe within 60 s"
+    if r.returncode != 0:
+        v = run([node, "--version"], text=True).stdout.strip()
+        major = re.match(r"v(\d+)", v)
+        if major and int(major.group(1)) < 20:
+            return f"node {v} has no node:wasi preview1 (needs node >= 20)"
+        raise AssertionError("node's WASI does not work:\n" + r.stderr)
+    return None
+
+
+class Builder:
+    """Builds and runs, each done once, shared by the tests."""
+
+    def __init__(self, root):
+        self.root = root
+        self.once = Once()
+        self.progs = {n: Program(n) for n in NAMES}
+
+    def dir(self, name):
+        d = self.root / name
+        d.mkdir(exist_ok=True)
+        return d
+
+    def node(self):
+        return self.once.get(("node?",), node_status)
+
+    def native(self, name):
+        def build_and_run():
+            prog, d = self.progs[name], self.dir(name)
+            exe = d / "native"
+            r = run([NATIVE_CC, "-O2", *FP_FLAGS, "-o", exe, prog.src, "-lm"],
+                    timeout=BUILD_TIMEOUT, text=True)
+            if r.returncode != 0:
+                pytest.fail(f"{name}: native build ({NATIVE_CC}) failed:\n"
+                            + r.stderr)
+            return run_program("native", [exe], prog, d)
+        return self.once.get(("native", name), build_and_run)
+
+    def wasm(self, name, opt):
+        def build():
+            if not have_wasm_clang():
+                pytest.skip("clang with the wasm32-wasi target and wasi-libc "
+                            f"(WASI_SYSROOT={conftest.WASI_SYSROOT}) are "
+                            "not installed")
+            prog = self.progs[name]
+            out = self.dir(name) / f"{name}{opt}.wasm"
+            return clang_wasm(prog.src, out, opt,
+                              extra=[*FP_FLAGS, *prog.clang_flags])
+        return self.once.get(("wasm", name, opt), build)
+
+    def w2c(self, name, opt):
+        def translate_and_run():
+            wasm = self.wasm(name, opt)
+            d = self.dir(name)
+            exe = d / f"{name}{opt}.w2c"
+            r = w2c(wasm, "-o", exe, timeout=BUILD_TIMEOUT)
+            if r.returncode != 0:
+                pytest.fail(f"{name} ({opt}): w2c exited {r.returncode}:\n"
+                            + r.stderr.decode(errors="replace")[-4000:])
+            return run_program("w2c", [exe], self.progs[name], d, opt)
+        return self.once.get(("w2c", name, opt), translate_and_run)
+
+    def on_node(self, name, opt):
+        def run_node():
+            why = self.node()
+            if why:
+                pytest.skip(why)
+            wasm = self.wasm(name, opt)
+            return run_program("node", [shutil.which("node"), NODE_RUNNER,
+                                        wasm], self.progs[name],
+                               self.dir(name), opt)
+        return self.once.get(("node", name, opt), run_node)
+
+
+def show(data, limit=60):
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    return lines[:limit] if len(lines) <= limit else \
+        lines[:limit] + [f"... {len(lines) - limit} more lines"]
+
+
+def compare(name, opt, ref, got, check_stderr=True):
+    """Fail with a short diff unless got matches the reference run."""
+    problems = []
+    if got.status != ref.status:
+        problems.append(f"exit status {got.status}, native {ref.status}")
+    if got.stdout != ref.stdout:
+        diff = difflib.unified_diff(
+            [s + "\n" for s in show(ref.stdout, 100000)],
+            [s + "\n" for s in show(got.stdout, 100000)],
+            "native stdout", f"{got.what} stdout", n=1)
+        problems.append("stdout differs:\n" + "".join(list(diff)[:60]))
+    if check_stderr and got.stderr != ref.stderr:
+        problems.append("stderr differs:\nnative:\n  " +
+                        "\n  ".join(show(ref.stderr, 20)) +
+                        f"\n{got.what}:\n  " +
+                        "\n  ".join(show(got.stderr, 20)))
+    elif got.status != ref.status and got.stderr:
+        problems.append(f"{got.what} stderr:\n  " +
+                        "\n  ".join(show(got.stderr, 20)))
+    if problems:
+        pytest.fail(f"{name} ({opt}) under {got.what}: " +
+                    "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def builder(request, tmp_path_factory):
+    """The shared builder; starts every selected test's work on a thread
+    pool straight away, in test order."""
+    b = Builder(tmp_path_factory.mktemp("programs"))
+    pool = concurrent.futures.ThreadPoolExecutor(
+        max_workers=max(1, os.cpu_count() or 1),
+        thread_name_prefix="program-build")
+    jobs = []
+    w2c_ok = conftest.W2C.exists()
+    for item in request.session.items:
+        if item.module is not request.module or \
+                not hasattr(item, "callspec"):
+            continue
+        p = item.callspec.params
+        name, opt = p.get("name"), p.get("opt")
+        fn = item.originalname
+        if fn == "test_native_reference":
+            jobs.append((b.native, name))
+        elif fn == "test_w2c" and w2c_ok:
+            jobs.append((b.native, name))
+            jobs.append((b.w2c, name, opt))
+        elif fn == "test_node":
+            jobs.append((b.native, name))
+            jobs.append((b.on_node, name, opt))
+
+    def quietly(fn, *args):
+        try:
+            fn(*args)
+        except BaseException:  # noqa: B902 - the test reports it
+            pass
+
+    futures = [pool.submit(quietly, *job) for job in jobs]
+    yield b
+    for f in futures:
+        f.cancel()
+    pool.shutdown(wait=True)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_native_reference(builder, name):
+    """The program itself: its native build gives the expected status."""
+    ref = builder.native(name)
+    prog = builder.progs[name]
+    assert ref.status == prog.status, \
+        f"native {name} exited {ref.status}, expected {prog.status}:\n" + \
+        ref.stderr.decode(errors="replace")
+    assert ref.stdout, f"native {name} printed nothing"
+
+
+@pytest.mark.parametrize("opt", OPTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_w2c(builder, w2c_bin, name, opt):
+    """w2c's executable behaves exactly like the native build."""
+    ref = builder.native(name)
+    got = builder.w2c(name, opt)
+    compare(name, opt, ref, got)
+
+
+@pytest.mark.parametrize("opt", OPTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_node(builder, name, opt):
+    """Cross-check of the programs themselves: node's WASI agrees with
+    the native build (stdout and status; node owns its stderr)."""
+    ref = builder.native(name)
+    got = builder.on_node(name, opt)
+    compare(name, opt, ref, got, check_stderr=False)

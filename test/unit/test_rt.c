@@ -1,0 +1,573 @@
+/*
+ * test_rt.c - unit tests for rt/: memory grow and limits, bounds checks at
+ * the exact boundary, bulk memory and table operations, table growth, the
+ * landing pad (nesting, depth restore, exit) and call-depth exhaustion.
+ * Exits 0 when every check passes; prints each failure with its line.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "wrt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK(cond)                                                         \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
+                    __LINE__, #cond);                                       \
+            failures++;                                                     \
+        }                                                                   \
+    } while (0)
+
+static const char *const names[] = {"zero", "one", "deep"};
+
+/* What a test thunk works on: one runtime, one memory, one table. */
+typedef struct Env {
+    WrtRt rt;
+    WrtMemory mem;
+    WrtTable tab;
+    uint32_t addr;
+    uint64_t off;
+    uint32_t a, b, n;
+    uint32_t result;
+    int reached;
+} Env;
+
+static int
+all_zero(const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (p[i] != 0)
+            return 0;
+    return 1;
+}
+
+/* ---- memory ------------------------------------------------------------- */
+
+static void
+test_memory_grow(void)
+{
+    WrtMemory m;
+    uint32_t i;
+
+    CHECK(wrt_memory_init(&m, 1, 3) == 0);
+    CHECK(wrt_memory_size(&m) == 1);
+    CHECK(all_zero(m.base, WRT_PAGE_SIZE));
+    memset(m.base, 0xAB, WRT_PAGE_SIZE);
+    CHECK(wrt_memory_grow(&m, 0) == 1);
+    CHECK(wrt_memory_grow(&m, 1) == 1);
+    CHECK(m.base[0] == 0xAB && m.base[WRT_PAGE_SIZE - 1] == 0xAB);
+    CHECK(all_zero(m.base + WRT_PAGE_SIZE, WRT_PAGE_SIZE));
+    CHECK(wrt_memory_grow(&m, 2) == 0xFFFFFFFFu);   /* past max 3 */
+    CHECK(wrt_memory_size(&m) == 2);
+    CHECK(wrt_memory_grow(&m, 0xFFFFFFFFu) == 0xFFFFFFFFu);
+    CHECK(wrt_memory_grow(&m, 1) == 2);
+    CHECK(wrt_memory_size(&m) == 3);
+    CHECK(m.size == 3u * WRT_PAGE_SIZE);
+    CHECK(wrt_memory_grow(&m, 1) == 0xFFFFFFFFu);
+    wrt_memory_free(&m);
+    CHECK(m.base == NULL && m.size == 0);
+
+    /* Initial size 0, no storage; growing one page at a time is zeroed. */
+    CHECK(wrt_memory_init(&m, 0, 65536) == 0);
+    CHECK(m.size == 0);
+    for (i = 0; i < 20; i++) {
+        CHECK(wrt_memory_grow(&m, 1) == i);
+        CHECK(all_zero(m.base + (size_t)i * WRT_PAGE_SIZE, WRT_PAGE_SIZE));
+        memset(m.base + (size_t)i * WRT_PAGE_SIZE, 0x5A, WRT_PAGE_SIZE);
+    }
+    CHECK(m.capacity >= m.size);
+    wrt_memory_free(&m);
+
+    /* max 0: nothing may ever be allocated. */
+    CHECK(wrt_memory_init(&m, 0, 0) == 0);
+    CHECK(wrt_memory_grow(&m, 0) == 0);
+    CHECK(wrt_memory_grow(&m, 1) == 0xFFFFFFFFu);
+    wrt_memory_free(&m);
+
+    /* initial above max is the caller's error, reported, not trapped. */
+    CHECK(wrt_memory_init(&m, 2, 1) == -1);
+    wrt_memory_free(&m);
+}
+
+static void
+load_u32(void *p)
+{
+    Env *e = p;
+
+    e->result = wrt_load_u32(&e->rt, 1, &e->mem, e->addr, e->off);
+    e->reached = 1;
+}
+
+static void
+store_u8(void *p)
+{
+    Env *e = p;
+
+    wrt_store_u8(&e->rt, 1, &e->mem, e->addr, e->off, 0x77);
+    e->reached = 1;
+}
+
+/* Load at addr + off with a 4-byte access; returns the trap. */
+static WrtTrap
+try_load(Env *e, uint32_t addr, uint64_t off)
+{
+    e->addr = addr;
+    e->off = off;
+    e->reached = 0;
+    return wrt_call(&e->rt, load_u32, e);
+}
+
+static void
+test_bounds(void)
+{
+    Env e;
+    uint32_t size = 2 * WRT_PAGE_SIZE;
+
+    wrt_rt_init(&e.rt, names, 3, 100);
+    CHECK(wrt_memory_init(&e.mem, 2, 2) == 0);
+    e.mem.base[size - 4] = 0x01;
+    e.mem.base[size - 1] = 0x04;
+
+    CHECK(try_load(&e, size - 4, 0) == WRT_TRAP_NONE && e.reached);
+    CHECK(e.result == 0x04000001u);     /* little-endian */
+    CHECK(try_load(&e, size - 8, 4) == WRT_TRAP_NONE && e.reached);
+    CHECK(try_load(&e, size - 3, 0) == WRT_TRAP_OOB && !e.reached);
+    CHECK(e.rt.trap == WRT_TRAP_OOB && e.rt.trap_func == 1);
+    CHECK(strcmp(wrt_trap_func_name(&e.rt), "one") == 0);
+    CHECK(try_load(&e, size - 4, 1) == WRT_TRAP_OOB);
+    CHECK(try_load(&e, size, 0) == WRT_TRAP_OOB);
+    /* addr + off past 2^32 must not wrap around to a small address. */
+    CHECK(try_load(&e, 0xFFFFFFFFu, 1) == WRT_TRAP_OOB);
+    CHECK(try_load(&e, 4, 0xFFFFFFFFu) == WRT_TRAP_OOB);
+    CHECK(try_load(&e, 0xFFFFFFFCu, 0) == WRT_TRAP_OOB);
+
+    e.addr = size - 1;
+    e.off = 0;
+    e.reached = 0;
+    CHECK(wrt_call(&e.rt, store_u8, &e) == WRT_TRAP_NONE && e.reached);
+    CHECK(e.mem.base[size - 1] == 0x77);
+    e.addr = size;
+    CHECK(wrt_call(&e.rt, store_u8, &e) == WRT_TRAP_OOB);
+    wrt_memory_free(&e.mem);
+
+    /* A zero-sized memory rejects every access, even at address 0. */
+    CHECK(wrt_memory_init(&e.mem, 0, 1) == 0);
+    CHECK(try_load(&e, 0, 0) == WRT_TRAP_OOB);
+    CHECK(wrt_memory_grow(&e.mem, 1) == 0);
+    CHECK(try_load(&e, 0, 0) == WRT_TRAP_NONE && e.result == 0);
+    CHECK(try_load(&e, WRT_PAGE_SIZE - 4, 0) == WRT_TRAP_NONE);
+    CHECK(try_load(&e, WRT_PAGE_SIZE - 3, 0) == WRT_TRAP_OOB);
+    wrt_memory_free(&e.mem);
+}
+
+static void
+do_fill(void *p)
+{
+    Env *e = p;
+
+    wrt_memory_fill(&e->rt, 0, &e->mem, e->a, 0x1CC, e->n);
+}
+
+static void
+do_copy(void *p)
+{
+    Env *e = p;
+
+    wrt_memory_copy(&e->rt, 0, &e->mem, &e->mem, e->a, e->b, e->n);
+}
+
+static const uint8_t seg[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+static void
+do_init(void *p)
+{
+    Env *e = p;
+
+    wrt_memory_init_seg(&e->rt, 0, &e->mem, seg, sizeof(seg), e->a, e->b,
+                        e->n);
+}
+
+static void
+do_init_dropped(void *p)
+{
+    Env *e = p;
+
+    wrt_memory_init_seg(&e->rt, 0, &e->mem, NULL, 0, e->a, e->b, e->n);
+}
+
+static WrtTrap
+bulk(Env *e, void (*fn)(void *), uint32_t a, uint32_t b, uint32_t n)
+{
+    e->a = a;
+    e->b = b;
+    e->n = n;
+    return wrt_call(&e->rt, fn, e);
+}
+
+static void
+test_bulk_memory(void)
+{
+    Env e;
+    uint32_t size = WRT_PAGE_SIZE;
+    uint8_t *m;
+
+    wrt_rt_init(&e.rt, names, 3, 100);
+    CHECK(wrt_memory_init(&e.mem, 1, 1) == 0);
+    m = e.mem.base;
+
+    /* fill: only the low byte of the value counts. */
+    CHECK(bulk(&e, do_fill, 10, 0, 4) == WRT_TRAP_NONE);
+    CHECK(m[9] == 0 && m[10] == 0xCC && m[13] == 0xCC && m[14] == 0);
+    CHECK(bulk(&e, do_fill, size - 4, 0, 4) == WRT_TRAP_NONE);
+    CHECK(m[size - 1] == 0xCC);
+    /* Out of bounds traps before writing anything (no partial fill). */
+    memset(m + size - 8, 0, 8);
+    CHECK(bulk(&e, do_fill, size - 4, 0, 5) == WRT_TRAP_OOB);
+    CHECK(all_zero(m + size - 8, 8));
+    CHECK(bulk(&e, do_fill, size, 0, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_fill, size + 1, 0, 0) == WRT_TRAP_OOB);
+    CHECK(bulk(&e, do_fill, 0xFFFFFFFFu, 0, 2) == WRT_TRAP_OOB);
+
+    /* copy: overlapping ranges behave like memmove. */
+    memcpy(m, "abcdefgh", 8);
+    CHECK(bulk(&e, do_copy, 2, 0, 6) == WRT_TRAP_NONE);
+    CHECK(memcmp(m, "ababcdef", 8) == 0);
+    memcpy(m, "abcdefgh", 8);
+    CHECK(bulk(&e, do_copy, 0, 2, 6) == WRT_TRAP_NONE);
+    CHECK(memcmp(m, "cdefghgh", 8) == 0);
+    CHECK(bulk(&e, do_copy, size - 8, 0, 8) == WRT_TRAP_NONE);
+    CHECK(memcmp(m + size - 8, "cdefghgh", 8) == 0);
+    memset(m + size - 8, 0, 8);
+    CHECK(bulk(&e, do_copy, size - 7, 0, 8) == WRT_TRAP_OOB);
+    CHECK(all_zero(m + size - 8, 8));
+    CHECK(bulk(&e, do_copy, 0, size - 7, 8) == WRT_TRAP_OOB);
+    CHECK(bulk(&e, do_copy, size, size, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_copy, size + 1, 0, 0) == WRT_TRAP_OOB);
+    CHECK(bulk(&e, do_copy, 0, size + 1, 0) == WRT_TRAP_OOB);
+
+    /* init: both the segment and the memory range are checked. */
+    CHECK(bulk(&e, do_init, 100, 2, 6) == WRT_TRAP_NONE);
+    CHECK(m[100] == 3 && m[105] == 8 && m[106] == 0);
+    CHECK(bulk(&e, do_init, 200, 2, 7) == WRT_TRAP_OOB);
+    CHECK(m[200] == 0);
+    CHECK(bulk(&e, do_init, size - 1, 0, 2) == WRT_TRAP_OOB);
+    CHECK(m[size - 1] == 0);
+    CHECK(bulk(&e, do_init, size, 8, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_init, 0, 9, 0) == WRT_TRAP_OOB);
+    CHECK(bulk(&e, do_init_dropped, 0, 0, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_init_dropped, 0, 0, 1) == WRT_TRAP_OOB);
+    CHECK(bulk(&e, do_init_dropped, 0, 1, 0) == WRT_TRAP_OOB);
+    wrt_memory_free(&e.mem);
+
+    /* A memory of size 0 (base NULL) with n == 0 at offset 0 is fine. */
+    CHECK(wrt_memory_init(&e.mem, 0, 0) == 0);
+    CHECK(bulk(&e, do_fill, 0, 0, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_copy, 0, 0, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_init, 0, 0, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_fill, 1, 0, 0) == WRT_TRAP_OOB);
+    wrt_memory_free(&e.mem);
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+static int tag_a, tag_b, tag_c;
+
+static void
+do_tfill(void *p)
+{
+    Env *e = p;
+
+    wrt_table_fill(&e->rt, 2, &e->tab, e->a, &tag_c, e->n);
+}
+
+static void
+do_tcopy(void *p)
+{
+    Env *e = p;
+
+    wrt_table_copy(&e->rt, 2, &e->tab, &e->tab, e->a, e->b, e->n);
+}
+
+static void *const tseg[3] = {&tag_a, &tag_b, NULL};
+
+static void
+do_tinit(void *p)
+{
+    Env *e = p;
+
+    wrt_table_init_seg(&e->rt, 2, &e->tab, tseg, 3, e->a, e->b, e->n);
+}
+
+static void
+do_tget(void *p)
+{
+    Env *e = p;
+
+    e->reached = wrt_table_get(&e->rt, 2, &e->tab, e->a) == &tag_a;
+}
+
+static void
+test_tables(void)
+{
+    Env e;
+    void **t;
+
+    wrt_rt_init(&e.rt, names, 3, 100);
+    CHECK(wrt_table_init(&e.tab, 0, 4) == 0);
+    CHECK(wrt_table_size(&e.tab) == 0);
+    CHECK(bulk(&e, do_tfill, 0, 0, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_tfill, 1, 0, 0) == WRT_TRAP_TABLE_OOB);
+    CHECK(wrt_table_grow(&e.tab, &tag_a, 2) == 0);
+    CHECK(e.tab.elems[0] == &tag_a && e.tab.elems[1] == &tag_a);
+    CHECK(wrt_table_grow(&e.tab, NULL, 3) == 0xFFFFFFFFu);
+    CHECK(wrt_table_size(&e.tab) == 2);
+    CHECK(wrt_table_grow(&e.tab, NULL, 0) == 2);
+    CHECK(wrt_table_grow(&e.tab, NULL, 2) == 2);
+    CHECK(e.tab.elems[2] == NULL && e.tab.elems[3] == NULL);
+    CHECK(wrt_table_grow(&e.tab, NULL, 1) == 0xFFFFFFFFu);
+    CHECK(wrt_table_grow(&e.tab, NULL, 0xFFFFFFFFu) == 0xFFFFFFFFu);
+    t = e.tab.elems;
+
+    /* fill */
+    CHECK(bulk(&e, do_tfill, 1, 0, 3) == WRT_TRAP_NONE);
+    CHECK(t[0] == &tag_a && t[1] == &tag_c && t[3] == &tag_c);
+    t[1] = t[2] = t[3] = NULL;
+    CHECK(bulk(&e, do_tfill, 2, 0, 3) == WRT_TRAP_TABLE_OOB);
+    CHECK(t[2] == NULL && t[3] == NULL);
+    CHECK(e.rt.trap_func == 2);
+    CHECK(bulk(&e, do_tfill, 4, 0, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_tfill, 5, 0, 0) == WRT_TRAP_TABLE_OOB);
+
+    /* copy: overlapping, like memmove */
+    t[0] = &tag_a;
+    t[1] = &tag_b;
+    t[2] = &tag_c;
+    t[3] = NULL;
+    CHECK(bulk(&e, do_tcopy, 1, 0, 3) == WRT_TRAP_NONE);
+    CHECK(t[0] == &tag_a && t[1] == &tag_a && t[2] == &tag_b &&
+          t[3] == &tag_c);
+    CHECK(bulk(&e, do_tcopy, 0, 1, 3) == WRT_TRAP_NONE);
+    CHECK(t[0] == &tag_a && t[1] == &tag_b && t[2] == &tag_c);
+    CHECK(bulk(&e, do_tcopy, 2, 0, 3) == WRT_TRAP_TABLE_OOB);
+    CHECK(t[2] == &tag_c);
+    CHECK(bulk(&e, do_tcopy, 0, 2, 3) == WRT_TRAP_TABLE_OOB);
+    CHECK(bulk(&e, do_tcopy, 4, 4, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_tcopy, 5, 0, 0) == WRT_TRAP_TABLE_OOB);
+
+    /* init from a 3-entry segment */
+    memset(t, 0, 4 * sizeof(void *));
+    CHECK(bulk(&e, do_tinit, 1, 0, 3) == WRT_TRAP_NONE);
+    CHECK(t[0] == NULL && t[1] == &tag_a && t[2] == &tag_b && t[3] == NULL);
+    memset(t, 0, 4 * sizeof(void *));
+    CHECK(bulk(&e, do_tinit, 0, 1, 3) == WRT_TRAP_TABLE_OOB);
+    CHECK(t[0] == NULL);
+    CHECK(bulk(&e, do_tinit, 2, 0, 3) == WRT_TRAP_TABLE_OOB);
+    CHECK(t[2] == NULL);
+    CHECK(bulk(&e, do_tinit, 4, 3, 0) == WRT_TRAP_NONE);
+    CHECK(bulk(&e, do_tinit, 0, 4, 0) == WRT_TRAP_TABLE_OOB);
+
+    /* get at the boundary */
+    t[3] = &tag_a;
+    e.reached = 0;
+    CHECK(bulk(&e, do_tget, 3, 0, 0) == WRT_TRAP_NONE && e.reached);
+    CHECK(bulk(&e, do_tget, 4, 0, 0) == WRT_TRAP_TABLE_OOB);
+    wrt_table_free(&e.tab);
+
+    CHECK(wrt_table_init(&e.tab, 3, 2) == -1);
+    wrt_table_free(&e.tab);
+}
+
+/* call_indirect checks: past the end, null, type mismatch. */
+static void
+do_indirect(void *p)
+{
+    static const char sig_ii_i[] = "ii:i";
+    Env *e = p;
+
+    (void)wrt_table_func(&e->rt, 0, &e->tab, e->a, sig_ii_i);
+    e->reached = 1;
+}
+
+static void
+test_indirect(void)
+{
+    char same_text[] = "ii:i";
+    WrtFunc f_ok = {NULL, NULL, NULL};
+    WrtFunc f_bad = {"i:i", NULL, NULL};
+    Env e;
+
+    f_ok.sig = same_text;   /* equal by content, not by pointer */
+    wrt_rt_init(&e.rt, names, 3, 100);
+    CHECK(wrt_table_init(&e.tab, 3, 3) == 0);
+    e.tab.elems[0] = &f_ok;
+    e.tab.elems[1] = &f_bad;
+    e.reached = 0;
+    CHECK(bulk(&e, do_indirect, 0, 0, 0) == WRT_TRAP_NONE && e.reached);
+    CHECK(bulk(&e, do_indirect, 1, 0, 0) == WRT_TRAP_INDIRECT_TYPE);
+    CHECK(bulk(&e, do_indirect, 2, 0, 0) == WRT_TRAP_UNINIT_ELEM);
+    CHECK(bulk(&e, do_indirect, 3, 0, 0) == WRT_TRAP_UNDEF_ELEM);
+    CHECK(wrt_sig_equal_slow("", "") && !wrt_sig_equal_slow("i:", ":i"));
+    wrt_table_free(&e.tab);
+}
+
+/* ---- landing pad -------------------------------------------------------- */
+
+static void
+inner_trap(void *p)
+{
+    Env *e = p;
+
+    wrt_enter(&e->rt, 1);
+    wrt_enter(&e->rt, 1);
+    wrt_trap(&e->rt, 1, WRT_TRAP_DIV_ZERO);
+}
+
+static void
+outer(void *p)
+{
+    Env *e = p;
+    WrtTrap t;
+
+    wrt_enter(&e->rt, 0);
+    CHECK(e->rt.depth == 1);
+    t = wrt_call(&e->rt, inner_trap, e);
+    CHECK(t == WRT_TRAP_DIV_ZERO);
+    CHECK(e->rt.depth == 1);        /* restored by the inner wrt_call */
+    e->reached = 1;
+    /* The outer pad is back in place: this lands in the outer call. */
+    wrt_trap(&e->rt, 2, WRT_TRAP_UNREACHABLE);
+}
+
+static void
+returns(void *p)
+{
+    Env *e = p;
+
+    wrt_enter(&e->rt, 0);
+    e->reached = 1;
+    wrt_leave(&e->rt);
+}
+
+static void
+exits(void *p)
+{
+    Env *e = p;
+
+    wrt_enter(&e->rt, 0);
+    wrt_exit(&e->rt, 42);
+}
+
+static void
+test_landing(void)
+{
+    Env e;
+
+    wrt_rt_init(&e.rt, names, 3, 100);
+    CHECK(e.rt.landing == NULL);
+    e.reached = 0;
+    CHECK(wrt_call(&e.rt, outer, &e) == WRT_TRAP_UNREACHABLE);
+    CHECK(e.reached);
+    CHECK(e.rt.trap == WRT_TRAP_UNREACHABLE && e.rt.trap_func == 2);
+    CHECK(strcmp(wrt_trap_func_name(&e.rt), "deep") == 0);
+    CHECK(e.rt.depth == 0);
+    CHECK(e.rt.landing == NULL);
+
+    e.reached = 0;
+    CHECK(wrt_call(&e.rt, returns, &e) == WRT_TRAP_NONE && e.reached);
+    CHECK(e.rt.trap == WRT_TRAP_NONE && e.rt.depth == 0);
+
+    CHECK(wrt_call(&e.rt, exits, &e) == WRT_TRAP_EXIT);
+    CHECK(e.rt.exit_code == 42 && e.rt.depth == 0);
+    CHECK(e.rt.trap_func == WRT_NO_FUNC);
+    CHECK(wrt_trap_func_name(&e.rt) == NULL);
+
+    /* Names: out of range or no table gives NULL. */
+    e.rt.trap_func = 3;
+    CHECK(wrt_trap_func_name(&e.rt) == NULL);
+    wrt_rt_init(&e.rt, NULL, 0, 100);
+    e.rt.trap_func = 0;
+    CHECK(wrt_trap_func_name(&e.rt) == NULL);
+
+    CHECK(strcmp(wrt_trap_message(WRT_TRAP_OOB),
+                 "out of bounds memory access") == 0);
+    CHECK(strcmp(wrt_trap_message(WRT_TRAP_EXHAUSTION),
+                 "call stack exhausted") == 0);
+    CHECK(strcmp(wrt_trap_message(WRT_TRAP_UNDEF_ELEM),
+                 "undefined element") == 0);
+    CHECK(strcmp(wrt_trap_message(WRT_TRAP_INDIRECT_TYPE),
+                 "indirect call type mismatch") == 0);
+    CHECK(strcmp(wrt_trap_message(WRT_TRAP_COUNT_), "unknown trap") == 0);
+}
+
+/* ---- exhaustion --------------------------------------------------------- */
+
+/* Recursion bottoms out here only if the runtime never stops it. */
+static volatile uint32_t recurse_limit = 0xFFFFFFFFu;
+
+static uint32_t
+recurse(WrtRt *rt, uint32_t n)
+{
+    volatile char pad[64];
+    uint32_t r;
+
+    if (n >= recurse_limit)
+        return 0;
+    wrt_enter(rt, 2);
+    pad[0] = (char)n;
+    r = recurse(rt, n + 1) + (uint32_t)pad[0];
+    wrt_leave(rt);
+    return r;
+}
+
+static void
+do_recurse(void *p)
+{
+    Env *e = p;
+
+    e->result = recurse(&e->rt, 0);
+}
+
+static void
+test_exhaustion(void)
+{
+    Env e;
+
+    /* By depth. */
+    wrt_rt_init(&e.rt, names, 3, 1000);
+    CHECK(wrt_call(&e.rt, do_recurse, &e) == WRT_TRAP_EXHAUSTION);
+    CHECK(e.rt.trap_func == 2 && e.rt.depth == 0);
+    /* Again: nothing leaked from the first exhaustion. */
+    CHECK(wrt_call(&e.rt, do_recurse, &e) == WRT_TRAP_EXHAUSTION);
+    CHECK(e.rt.depth == 0);
+
+    /* By stack: a limit 256 KiB below here, with no depth limit. */
+    wrt_rt_init(&e.rt, names, 3, 0xFFFFFFFFu);
+    wrt_set_stack_limit(&e.rt, WRT_STACK_POINTER() - ((uintptr_t)256 << 10));
+    CHECK(wrt_call(&e.rt, do_recurse, &e) == WRT_TRAP_EXHAUSTION);
+    CHECK(e.rt.depth == 0);
+}
+
+int
+main(void)
+{
+    test_memory_grow();
+    test_bounds();
+    test_bulk_memory();
+    test_tables();
+    test_indirect();
+    test_landing();
+    test_exhaustion();
+    if (failures != 0) {
+        fprintf(stderr, "test_rt: %d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("test_rt: ok\n");
+    return 0;
+}
