@@ -84,7 +84,8 @@ $(BUILD)/main.o: CPPFLAGS += -DW2C_VERSION='"$(W2C_VERSION)"' \
     -DW2C_DEFAULT_CC='"$(W2C_DEFAULT_CC)"'
 $(BUILD)/driver.o: CPPFLAGS += -DW2C_SOURCE_DIR='"$(CURDIR)"' \
     -DW2C_RUNTIME_SOURCES='"$(RT_SRCS) $(WASI_RT_SRCS)"'
-$(BUILD)/main.o $(BUILD)/driver.o: Makefile $(wildcard config.mak)
+$(BUILD)/main.o $(BUILD)/driver.o: Makefile
+$(OBJS): $(wildcard config.mak)
 
 $(BUILD):
 	@mkdir -p $@
@@ -114,6 +115,7 @@ check:
 	else echo 'make check: pytest not found (apt-get install python3-pytest)' >&2; \
 	     exit 1; fi; \
 	W2C='$(CURDIR)/$(BUILD)/w2c' WASI_SYSROOT='$(WASI_SYSROOT)' \
+	W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' \
 	W2C_TEST_CC='$(CC)' UPDATE='$(UPDATE)' $(TEST_ENV) \
 	$$pytest -q $(PYTESTFLAGS) test/
 

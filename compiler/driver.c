@@ -3,8 +3,10 @@
  *
  * Commands are argument vectors started with posix_spawnp: no shell ever
  * sees a file name.  For an executable, the generated C and each runtime
- * source compile to objects in a scratch directory in parallel, then one
- * link step writes the output.  The compiler inherits our stdout/stderr, so
+ * source compile to objects in parallel, then one link step writes the
+ * output.  The runtime objects are cached per compiler, flags and runtime
+ * contents (see "the runtime object cache" below), so usually only the
+ * generated C compiles.  The compiler inherits our stdout/stderr, so
  * its diagnostics reach the user unchanged.  What to compile is decided
  * here; what the generated C contains is emit.c's business, and exit
  * statuses are main.c's.
@@ -13,12 +15,17 @@
 
 #include "driver.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,6 +94,15 @@ argv_push_words(Argv *av, const char *s)
         }
         s += n;
     }
+}
+
+/* Set from a signal handler; checked between spawns and after waits. */
+static volatile sig_atomic_t interrupted;
+
+void
+driver_interrupt(void)
+{
+    interrupted = 1;
 }
 
 /* One compiler process. */
@@ -182,8 +198,23 @@ run_jobs(Job *jobs, size_t n, bool verbose)
 {
     size_t next = 0, ndone = 0, i;
     int running = 0, limit = max_parallel();
+    bool stopped = false;
 
     while (ndone < n) {
+        if (interrupted && !stopped) {
+            stopped = true;
+            /* Start nothing more; stop what runs, then reap it below. */
+            for (i = 0; i < next; i++) {
+                if (!jobs[i].done)
+                    kill(jobs[i].pid, SIGTERM);
+            }
+            for (; next < n; next++) {
+                jobs[next].done = true;
+                jobs[next].status = 0xff00;
+                ndone++;
+            }
+            continue;
+        }
         while (next < n && running < limit) {
             Job *j = &jobs[next++];
             int err;
@@ -210,7 +241,7 @@ run_jobs(Job *jobs, size_t n, bool verbose)
             pid_t pid = waitpid(-1, &st, 0);
             if (pid < 0) {
                 if (errno == EINTR)
-                    continue;
+                    break;      /* a signal: look at `interrupted` */
                 /* No children left that we know of: treat as lost. */
                 for (i = 0; i < next; i++) {
                     if (!jobs[i].done) {
@@ -234,6 +265,8 @@ run_jobs(Job *jobs, size_t n, bool verbose)
             break;
         }
     }
+    if (interrupted)
+        return false;
     for (i = 0; i < n; i++) {
         if (job_failed(&jobs[i])) {
             report_failure(&jobs[i]);
@@ -365,68 +398,473 @@ stem(Arena *a, const char *path)
     return arena_strndup(a, base, dot ? (size_t)(dot - base) : strlen(base));
 }
 
+/* ---- the runtime object cache ---------------------------------------- */
+
+/*
+ * The runtime objects depend only on the C compiler, the flags that reach
+ * the runtime compile and the runtime files, so they are built once per
+ * combination and kept in <cache>/rt-<key>/, key being a 64-bit FNV-1a hash
+ * of all of those.  An entry is built in a private mkdtemp directory beside
+ * it and renamed into place only after every object compiled, so an entry
+ * that exists is complete and is never written again; concurrent builders
+ * of one key race on the rename and the loser uses the winner's entry.
+ */
+
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
+/* Bump when the layout of an entry changes. */
+#define CACHE_FORMAT "w2c runtime objects 1"
+
+static uint64_t
+fnv_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+/* End a field with its length, so "ab"+"c" and "a"+"bc" hash apart. */
+static uint64_t
+fnv_end_field(uint64_t h, uint64_t len)
+{
+    unsigned char b[8];
+    int i;
+
+    for (i = 0; i < 8; i++)
+        b[i] = (unsigned char)(len >> (8 * i));
+    return fnv_bytes(h, b, sizeof b);
+}
+
+static uint64_t
+fnv_field(uint64_t h, const char *s)
+{
+    size_t n = strlen(s);
+
+    return fnv_end_field(fnv_bytes(h, s, n), n);
+}
+
+/* Hash the contents of path as one field; false if it cannot be read. */
+static bool
+fnv_file(uint64_t *h, const char *path)
+{
+    unsigned char buf[65536];
+    uint64_t total = 0;
+    int fd = open(path, O_RDONLY);
+
+    if (fd < 0)
+        return false;
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            close(fd);
+            return false;
+        }
+        if (r == 0)
+            break;
+        *h = fnv_bytes(*h, buf, (size_t)r);
+        total += (uint64_t)r;
+    }
+    close(fd);
+    *h = fnv_end_field(*h, total);
+    return true;
+}
+
+static int
+compare_names(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/*
+ * Hash every .c and .h file of runtime_dir/sub, in name order, as its name
+ * and its contents.  False (with errno) if the directory cannot be read.
+ */
+static bool
+hash_runtime_files(Arena *a, uint64_t *h, const char *runtime_dir,
+                   const char *sub)
+{
+    Argv names = { 0 };
+    char *dir = arena_printf(a, "%s/%s", runtime_dir, sub);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t i;
+
+    if (d == NULL)
+        return false;
+    names.a = a;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n > 2 && e->d_name[n - 2] == '.' &&
+            (e->d_name[n - 1] == 'c' || e->d_name[n - 1] == 'h'))
+            argv_push(&names, e->d_name);
+    }
+    closedir(d);
+    if (names.n)
+        qsort(names.v, names.n, sizeof *names.v, compare_names);
+    for (i = 0; i < names.n; i++) {
+        *h = fnv_field(*h, arena_printf(a, "%s/%s", sub, names.v[i]));
+        if (!fnv_file(h, arena_printf(a, "%s/%s", dir, names.v[i])))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * The file a command word runs: itself when it holds a '/', else the first
+ * executable of that name in $PATH (as posix_spawnp searches).  NULL if
+ * none is found.
+ */
+static char *
+find_program(Arena *a, const char *word)
+{
+    const char *p = getenv("PATH");
+
+    if (strchr(word, '/') != NULL)
+        return arena_strndup(a, word, strlen(word));
+    while (p != NULL && *p) {
+        size_t len = strcspn(p, ":");
+        char *path = len ? arena_printf(a, "%.*s/%s", (int)len, p, word)
+                         : arena_printf(a, "./%s", word);
+        if (access(path, X_OK) == 0)
+            return path;
+        p += len;
+        if (*p == ':')
+            p++;
+    }
+    return NULL;
+}
+
+/*
+ * The cache key: this w2c (its version and executable), the compiler
+ * command and the program it runs, every word of the runtime compile
+ * command (-std, -O, -g, the -I runtime directories, --cflags), the list of
+ * runtime sources and the contents of every runtime source and header.
+ * False if a runtime file cannot be read.
+ */
+static bool
+runtime_key(Arena *a, const DriverOpts *o, const Argv *compile,
+            uint64_t *key)
+{
+    uint64_t h = FNV_OFFSET;
+    struct stat st;
+    char *prog;
+    size_t i;
+
+    h = fnv_field(h, CACHE_FORMAT);
+#ifdef W2C_VERSION
+    h = fnv_field(h, W2C_VERSION);
+#endif
+    /* Any rebuilt w2c may compile the runtime differently. */
+    (void)fnv_file(&h, "/proc/self/exe");
+    /*
+     * The command as given names the compiler; the identity of the file it
+     * runs notices an upgrade or a switched alternative behind "cc".
+     */
+    prog = compile->n ? find_program(a, compile->v[0]) : NULL;
+    if (prog != NULL && stat(prog, &st) == 0) {
+        h = fnv_field(h, arena_printf(a, "%ld %ld %ld %ld",
+                                      (long)st.st_dev, (long)st.st_ino,
+                                      (long)st.st_size,
+                                      (long)st.st_mtime));
+    }
+    for (i = 0; i < compile->n; i++)
+        h = fnv_field(h, compile->v[i]);
+    h = fnv_field(h, W2C_RUNTIME_SOURCES);
+    if (!hash_runtime_files(a, &h, o->runtime_dir, "rt") ||
+        !hash_runtime_files(a, &h, o->runtime_dir, "wasi-rt"))
+        return false;
+    *key = h;
+    return true;
+}
+
+/*
+ * The cache directory: $W2C_CACHE_DIR, else $XDG_CACHE_HOME/w2c (an
+ * absolute one, as the XDG spec asks), else $HOME/.cache/w2c.  NULL when
+ * W2C_CACHE_DIR=off or nothing is set; *why then says which.
+ */
+static char *
+cache_dir(Arena *a, const char **why)
+{
+    const char *env = getenv("W2C_CACHE_DIR");
+
+    if (env != NULL && strcmp(env, "off") == 0) {
+        *why = "W2C_CACHE_DIR=off";
+        return NULL;
+    }
+    if (env != NULL && *env)
+        return arena_strndup(a, env, strlen(env));
+    env = getenv("XDG_CACHE_HOME");
+    if (env != NULL && env[0] == '/')
+        return arena_printf(a, "%s/w2c", env);
+    env = getenv("HOME");
+    if (env != NULL && *env)
+        return arena_printf(a, "%s/.cache/w2c", env);
+    *why = "neither W2C_CACHE_DIR, XDG_CACHE_HOME nor HOME is set";
+    return NULL;
+}
+
+/* mkdir -p: create dir and its missing parents; false with errno. */
+static bool
+make_dirs(Arena *a, const char *dir)
+{
+    char *path = arena_strndup(a, dir, strlen(dir));
+    char *p = path;
+    struct stat st;
+
+    for (;;) {
+        p += strspn(p, "/");
+        p += strcspn(p, "/");
+        if (*p == '\0')
+            break;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            *p = '/';
+            return false;
+        }
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return false;
+    if (stat(path, &st) != 0)
+        return false;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return false;
+    }
+    return true;
+}
+
+/* True when dir holds every object, each a non-empty regular file. */
+static bool
+entry_complete(Arena *a, const char *dir, const Argv *objs)
+{
+    size_t i;
+
+    for (i = 0; i < objs->n; i++) {
+        struct stat st;
+        if (stat(arena_printf(a, "%s/%s", dir, objs->v[i]), &st) != 0 ||
+            !S_ISREG(st.st_mode) || st.st_size == 0)
+            return false;
+    }
+    return true;
+}
+
+/* Remove a private build directory and the files in it. */
+static void
+remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d != NULL) {
+        while ((e = readdir(d)) != NULL) {
+            char path[4096];
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+                                 e->d_name) < sizeof path)
+                unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* Where this build's runtime objects come from. */
+typedef struct RtPlan {
+    const char *dir;    /* the objects are (or will be) here */
+    bool compile;       /* compile them into dir first */
+    const char *entry;  /* the cache entry to rename dir into, or NULL */
+    bool is_private;    /* dir is our own build directory in the cache */
+} RtPlan;
+
+/*
+ * Decide where the runtime objects (file names objs) come from: a complete
+ * cache entry, else a private directory in the cache to build in, else (no
+ * cache, or it cannot be written) the temporary directory, as -v says.
+ */
+static RtPlan
+plan_runtime(Arena *a, const DriverOpts *o, const Argv *objs)
+{
+    RtPlan p = { NULL, true, NULL, false };
+    const char *why = NULL;
+    char *cache = cache_dir(a, &why);
+    char *priv;
+    uint64_t key;
+    Argv compile = { 0 };
+
+    p.dir = o->tmpdir;
+    if (cache == NULL)
+        goto no_cache;
+    compile.a = a;
+    begin_command(&compile, o);
+    add_compile_flags(&compile, o);
+    if (!runtime_key(a, o, &compile, &key)) {
+        why = arena_printf(a, "cannot read the runtime in %s: %s",
+                           o->runtime_dir, strerror(errno));
+        goto no_cache;
+    }
+    p.entry = arena_printf(a, "%s/rt-%016llx", cache,
+                           (unsigned long long)key);
+    if (entry_complete(a, p.entry, objs)) {
+        p.dir = p.entry;
+        p.entry = NULL;
+        p.compile = false;
+        if (o->verbose)
+            fprintf(stderr, "w2c: runtime objects: cached %s\n", p.dir);
+        return p;
+    }
+    priv = arena_printf(a, "%s/.tmp-rt-XXXXXX", cache);
+    if (!make_dirs(a, cache) || mkdtemp(priv) == NULL) {
+        why = arena_printf(a, "cannot write the cache %s: %s", cache,
+                           strerror(errno));
+        p.entry = NULL;
+        goto no_cache;
+    }
+    p.dir = priv;
+    p.is_private = true;
+    return p;
+no_cache:
+    if (o->verbose)
+        fprintf(stderr, "w2c: runtime objects: building in %s (%s)\n",
+                o->tmpdir, why);
+    return p;
+}
+
+/*
+ * After the private directory's objects all compiled: move it into place
+ * as the cache entry.  If another w2c got there first, use its entry when
+ * complete; otherwise keep linking from ours (removed after the link).
+ */
+static void
+publish_runtime(Arena *a, const DriverOpts *o, const Argv *objs, RtPlan *p)
+{
+    mode_t mask = umask(0);
+    int err;
+
+    umask(mask);
+    if (!entry_complete(a, p->dir, objs)) {
+        /* The compiler said yes but left no objects: never store that. */
+        if (o->verbose)
+            fprintf(stderr, "w2c: runtime objects: built in %s; not "
+                    "stored (objects missing)\n", p->dir);
+        return;
+    }
+    /* mkdtemp made it private; let the entry be as readable as a mkdir. */
+    (void)chmod(p->dir, 0777 & ~mask);
+    if (rename(p->dir, p->entry) == 0) {
+        if (o->verbose)
+            fprintf(stderr, "w2c: runtime objects: built %s\n", p->entry);
+        p->dir = p->entry;
+        p->is_private = false;
+        return;
+    }
+    err = errno;
+    if (entry_complete(a, p->entry, objs)) {
+        if (o->verbose)
+            fprintf(stderr, "w2c: runtime objects: cached %s (another w2c "
+                    "built it first)\n", p->entry);
+        remove_dir(p->dir);
+        p->dir = p->entry;
+        p->is_private = false;
+        return;
+    }
+    if (o->verbose)
+        fprintf(stderr, "w2c: runtime objects: built in %s; cannot store "
+                "them as %s: %s\n", p->dir, p->entry, strerror(err));
+}
+
 static DriverStatus
 build_exe(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
 {
-    Argv srcs = { 0 }, link = { 0 };
+    Argv rel = { 0 }, objs = { 0 }, link = { 0 };
     Job *jobs;
-    size_t i;
+    size_t i, njobs;
     double t0, t1;
+    char *cobj;
+    RtPlan plan;
+    DriverStatus s = DRIVER_OK;
 
-    srcs.a = a;
-    argv_push(&srcs, csrc);
-    {
-        Argv rel = { 0 };
-        rel.a = a;
-        argv_push_words(&rel, W2C_RUNTIME_SOURCES);
-        for (i = 0; i < rel.n; i++)
-            argv_push(&srcs, arena_printf(a, "%s/%s", o->runtime_dir,
-                                          rel.v[i]));
+    /* The runtime objects, in link order; numbered so that rt/x.c and
+     * wasi-rt/x.c never share an object. */
+    rel.a = a;
+    argv_push_words(&rel, W2C_RUNTIME_SOURCES);
+    objs.a = a;
+    for (i = 0; i < rel.n; i++)
+        argv_push(&objs, arena_printf(a, "%zu-%s.o", i + 1,
+                                      stem(a, rel.v[i])));
+    plan = plan_runtime(a, o, &objs);
+
+    /* The module's C always compiles; the runtime only when not cached. */
+    njobs = plan.compile ? 1 + rel.n : 1;
+    jobs = arena_array(a, njobs, sizeof *jobs);
+    cobj = arena_printf(a, "%s/0-%s.o", o->tmpdir, stem(a, csrc));
+    for (i = 0; i < njobs; i++) {
+        jobs[i].argv.a = a;
+        begin_command(&jobs[i].argv, o);
+        add_compile_flags(&jobs[i].argv, o);
+        argv_push(&jobs[i].argv, "-c");
+        if (i == 0) {
+            argv_push(&jobs[i].argv, csrc);
+            argv_push(&jobs[i].argv, "-o");
+            argv_push(&jobs[i].argv, cobj);
+        } else {
+            argv_push(&jobs[i].argv, arena_printf(a, "%s/%s",
+                      o->runtime_dir, rel.v[i - 1]));
+            argv_push(&jobs[i].argv, "-o");
+            argv_push(&jobs[i].argv, arena_printf(a, "%s/%s", plan.dir,
+                                                  objs.v[i - 1]));
+        }
     }
+
+    t0 = driver_now();
+    if (!run_jobs(jobs, njobs, o->verbose)) {
+        s = interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
+        goto done;
+    }
+    t1 = driver_now();
+    if (o->verbose)
+        fprintf(stderr, "w2c: phase cc: %.2f ms\n", (t1 - t0) * 1e3);
+    if (plan.is_private)
+        publish_runtime(a, o, &objs, &plan);
 
     link.a = a;
     begin_command(&link, o);
     for (i = 0; i < o->ncflags; i++)
         argv_push(&link, o->cflags[i]);
-
-    jobs = arena_array(a, srcs.n, sizeof *jobs);
-    for (i = 0; i < srcs.n; i++) {
-        /* Numbered so rt/x.c and wasi-rt/x.c never share an object. */
-        char *obj = arena_printf(a, "%s/%zu-%s.o", o->tmpdir, i,
-                                 stem(a, srcs.v[i]));
-        jobs[i].argv.a = a;
-        begin_command(&jobs[i].argv, o);
-        add_compile_flags(&jobs[i].argv, o);
-        argv_push(&jobs[i].argv, "-c");
-        argv_push(&jobs[i].argv, srcs.v[i]);
-        argv_push(&jobs[i].argv, "-o");
-        argv_push(&jobs[i].argv, obj);
-        argv_push(&link, obj);
-    }
+    argv_push(&link, cobj);
+    for (i = 0; i < objs.n; i++)
+        argv_push(&link, arena_printf(a, "%s/%s", plan.dir, objs.v[i]));
     for (i = 0; i < o->nldflags; i++)
         argv_push(&link, o->ldflags[i]);
     argv_push(&link, "-o");
     argv_push(&link, output);
     argv_push(&link, "-lm");
     argv_push(&link, "-lpthread");
-
-    t0 = driver_now();
-    if (!run_jobs(jobs, srcs.n, o->verbose))
-        return DRIVER_CC_FAILED;
-    t1 = driver_now();
-    if (o->verbose)
-        fprintf(stderr, "w2c: phase cc: %.2f ms\n", (t1 - t0) * 1e3);
-
     {
         Job lj = { { 0 }, 0, 0, 0, false };
         lj.argv = link;
-        if (!run_jobs(&lj, 1, o->verbose))
-            return DRIVER_CC_FAILED;
+        if (!run_jobs(&lj, 1, o->verbose)) {
+            s = interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
+            goto done;
+        }
     }
     if (o->verbose)
         fprintf(stderr, "w2c: phase link: %.2f ms\n",
                 (driver_now() - t1) * 1e3);
-    return DRIVER_OK;
+done:
+    /* A failed or unpublished private build never becomes an entry. */
+    if (plan.is_private)
+        remove_dir(plan.dir);
+    return s;
 }
 
 static DriverStatus
@@ -444,7 +882,7 @@ build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
     argv_push(&j.argv, output);
     t0 = driver_now();
     if (!run_jobs(&j, 1, o->verbose))
-        return DRIVER_CC_FAILED;
+        return interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
     if (o->verbose)
         fprintf(stderr, "w2c: phase cc: %.2f ms\n",
                 (driver_now() - t0) * 1e3);
@@ -461,7 +899,7 @@ driver_build(const DriverOpts *o, const char *csrc, const char *output)
         s = build_exe(a, o, csrc, output);
     else
         s = build_obj(a, o, csrc, output);
-    if (s == DRIVER_CC_FAILED)
+    if (s != DRIVER_OK)
         unlink(output);
     arena_free(a);
     return s;

@@ -22,7 +22,8 @@ typedef enum DriverMode {
 typedef enum DriverStatus {
     DRIVER_OK = 0,
     DRIVER_SETUP_ERROR, /* runtime not found, out of memory, I/O (exit 2) */
-    DRIVER_CC_FAILED    /* the C compiler failed or could not run (exit 3) */
+    DRIVER_CC_FAILED,   /* the C compiler failed or could not run (exit 3) */
+    DRIVER_INTERRUPTED  /* driver_interrupt() was called (by a signal) */
 } DriverStatus;
 
 typedef struct DriverOpts {
@@ -50,15 +51,34 @@ char *driver_find_runtime(const char *argv0);
 
 /*
  * Build o->mode output at `output` from the generated C file `csrc` (its
- * header sits beside it).  DRIVER_EXE compiles csrc and every runtime
- * source into o->tmpdir, then links them; DRIVER_OBJ compiles csrc alone.
- * With o->verbose, prints each command and the "cc" and "link" phase times
- * on stderr.  On failure prints
+ * header sits beside it).  DRIVER_EXE compiles csrc into o->tmpdir and
+ * links it with the runtime objects; DRIVER_OBJ compiles csrc alone.
+ *
+ * The runtime objects come from the cache directory ($W2C_CACHE_DIR, else
+ * $XDG_CACHE_HOME/w2c, else $HOME/.cache/w2c): entry rt-<16 hex digits>,
+ * the key hashing this w2c, the compiler command, every flag of the runtime
+ * compile and the contents of every rt/ and wasi-rt/ source and header.  A
+ * missing entry is built in a private directory in the cache and renamed
+ * into place once complete, so parallel w2c runs are safe.  With
+ * W2C_CACHE_DIR=off, or when the cache cannot be written, the runtime
+ * compiles into o->tmpdir as part of this build.
+ *
+ * With o->verbose, prints each command, where the runtime objects came from
+ * ("w2c: runtime objects: cached DIR" or "... built DIR") and the "cc" and
+ * "link" phase times on stderr.  On failure prints
  *     w2c: error: C compiler failed (status N): <command>
  * and removes `output`, so a failed build never leaves a stale result.
  */
 DriverStatus driver_build(const DriverOpts *o, const char *csrc,
                           const char *output);
+
+/*
+ * Async-signal-safe: ask a running driver_build to stop.  It starts no new
+ * compiler, sends SIGTERM to the running ones, waits for them, removes the
+ * output and returns DRIVER_INTERRUPTED.  main.c calls this from its
+ * SIGINT/SIGTERM/SIGHUP handler so the temporary directory is cleaned up.
+ */
+void driver_interrupt(void);
 
 /* Seconds on a monotonic clock, for -v phase timing. */
 double driver_now(void);

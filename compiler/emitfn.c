@@ -419,12 +419,13 @@ fmt_i32(char *out, size_t cap, uint32_t v)
 static void
 fmt_i64(char *out, size_t cap, uint64_t v)
 {
-    if (v < 0x8000000000000000ull)
+    /* small values in decimal, bit patterns and masks in hex */
+    if (v <= 0xFFFFFFFFull)
         snprintf(out, cap, "%lluull", (unsigned long long)v);
-    else if (v == 0x8000000000000000ull)
-        snprintf(out, cap, "0x8000000000000000ull");
-    else
+    else if (v >= 0xFFFFFFFF80000000ull)
         snprintf(out, cap, "(u64)-%lluull", (unsigned long long)(0ull - v));
+    else
+        snprintf(out, cap, "0x%016llxull", (unsigned long long)v);
 }
 
 /* ---- templates ----------------------------------------------------------- */

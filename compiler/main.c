@@ -13,6 +13,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -102,11 +104,18 @@ static const char usage_text[] =
     "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
     "3 the C compiler failed\n";
 
+/* "w2c: <message>" and a pointer to --help, then exit 2. */
+static void usage_error(const char *fmt, ...) DIAG_PRINTF(1, 2);
+
 static void
-usage_error(const char *fmt, const char *arg)
+usage_error(const char *fmt, ...)
 {
+    va_list ap;
+
     fputs("w2c: ", stderr);
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\ntry 'w2c --help'\n", stderr);
     exit(EXIT_USAGE);
 }
@@ -250,13 +259,13 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
         else if (strcmp(val, "c") == 0)
             o->emit = EMIT_C;
         else if (strcmp(val, "lib") == 0)
-            usage_error("--emit=lib is not supported yet%s", "");
+            usage_error("--emit=lib is not supported yet");
         else
             usage_error("invalid --emit value '%s' (expected exe, obj or c)",
                         val);
     } else if (strcmp(name, "cc") == 0) {
         if (strspn(val, " \t") == strlen(val))
-            usage_error("--cc needs a compiler command%s", "");
+            usage_error("--cc needs a compiler command");
         o->cc = val;
     } else if (strcmp(name, "cflags") == 0) {
         list_push_words(a, &o->cflags, val);
@@ -383,9 +392,9 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
         }
     }
     if (o->input == NULL)
-        usage_error("no input file%s", "");
+        usage_error("no input file");
     if (o->output == NULL || o->output[0] == '\0')
-        usage_error("no output file: use -o OUTPUT%s", "");
+        usage_error("no output file: use -o OUTPUT");
     if (o->cc == NULL) {
         const char *env = getenv("CC");
         o->cc = env != NULL && strspn(env, " \t") != strlen(env)
@@ -561,15 +570,15 @@ phase_done(const Options *o, const char *phase, double *t)
     *t = now;
 }
 
-/* Where the generated C goes, and the header name the .c includes. */
+/* Where the generated C goes. */
 typedef struct CFiles {
-    const char *c_path, *h_path, *header_name;
+    const char *c_path, *h_path;
 } CFiles;
 
 /*
  * --emit=c: OUTPUT itself and its header beside it (X.c gives X.h, any
  * other name gets .h appended).  exe/obj: OUTPUT.c and OUTPUT.h with
- * --keep, else the same base names in the scratch directory.
+ * --keep, else the same base names in the scratch directory tmpdir.
  */
 static CFiles
 c_files(Arena *a, const Options *o, const char *tmpdir)
@@ -591,8 +600,16 @@ c_files(Arena *a, const Options *o, const char *tmpdir)
         f.c_path = arena_printf(a, "%s/%s.c", tmpdir, base_name(out));
         f.h_path = arena_printf(a, "%s/%s.h", tmpdir, base_name(out));
     }
-    f.header_name = base_name(f.h_path);
     return f;
+}
+
+/* The name the .c uses to include its header: the header's base name. */
+static const char *
+header_name(Arena *a, const Options *o)
+{
+    if (o->emit == EMIT_C)
+        return base_name(c_files(a, o, NULL).h_path);
+    return arena_printf(a, "%s.h", base_name(o->output));
 }
 
 /*
@@ -635,8 +652,37 @@ build(const Options *o, const char *argv0, const char *csrc,
         return EXIT_USAGE;
     s = driver_build(&d, csrc, o->output);
     free((char *)d.runtime_dir);
+    /* DRIVER_INTERRUPTED: main re-raises the signal after clean-up. */
     return s == DRIVER_OK ? EXIT_OK
          : s == DRIVER_CC_FAILED ? EXIT_CC : EXIT_USAGE;
+}
+
+/* The signal that interrupted us, re-raised once the scratch files are gone. */
+static volatile sig_atomic_t caught_signal;
+
+static void
+on_signal(int sig)
+{
+    caught_signal = sig;
+    driver_interrupt();
+}
+
+/*
+ * Catch SIGINT, SIGTERM and SIGHUP without SA_RESTART, so waiting for the
+ * C compiler returns and the temporary directory can be removed.
+ */
+static void
+catch_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
 }
 
 /* The pipeline: read, validate, emit, write, compile. */
@@ -675,6 +721,7 @@ compile(const Options *o, const char *argv0)
     memset(&eo, 0, sizeof eo);
     eo.mode = o->emit;
     eo.prefix = o->name ? o->name : default_name(a, o->output);
+    eo.header_name = header_name(a, o);
     eo.env = o->env.v;
     eo.nenv = (uint32_t)o->env.n;
     eo.max_memory_pages = o->max_memory_pages;
@@ -682,28 +729,26 @@ compile(const Options *o, const char *argv0)
     eo.offsets = o->offsets;
     cw_init(&c);
     cw_init(&h);
-    if (ok && o->emit != EMIT_C) {
-        tmpdir = make_tmpdir();
-        if (tmpdir == NULL) {
-            status = EXIT_USAGE;
-            ok = false;
-        }
-    }
-    f = c_files(a, o, tmpdir);
-    eo.header_name = f.header_name;
     ok = ok && emit_check_imports(m, &eo, &d) && names_assign(a, m, &d) &&
          emit_module(a, m, &eo, &c, &h, &d);
     if (ok) {
+        /* The module is fine; what fails from here on is I/O. */
         status = EXIT_USAGE;
-        ok = write_file(a, f.h_path, h.buf, h.len) &&
+        if (o->emit != EMIT_C)
+            tmpdir = make_tmpdir();
+        f = c_files(a, o, tmpdir);
+        ok = (o->emit == EMIT_C || tmpdir != NULL) &&
+             write_file(a, f.h_path, h.buf, h.len) &&
              write_file(a, f.c_path, c.buf, c.len);
     }
     phase_done(o, "emit", &t);
     if (ok)
-        status = o->emit == EMIT_C ? EXIT_OK : build(o, argv0, f.c_path,
-                                                     tmpdir);
+        status = o->emit == EMIT_C ? EXIT_OK
+                                   : build(o, argv0, f.c_path, tmpdir);
     if (tmpdir != NULL)
         remove_tmpdir(tmpdir);
+    if (status == EXIT_INVALID && d.nmsgs == 0)
+        diag_error(&d, "invalid module");
     diag_print(&d, stderr);
     diag_free(&d);
     cw_free(&c);
@@ -722,7 +767,12 @@ main(int argc, char **argv)
     int status;
 
     parse_options(a, &o, argc, argv);
+    catch_signals();
     status = compile(&o, argv[0]);
+    if (caught_signal) {
+        signal(caught_signal, SIG_DFL);
+        raise(caught_signal);
+    }
     free(o.cflags.v);
     free(o.ldflags.v);
     free(o.env.v);

@@ -19,11 +19,15 @@ TEST = ROOT / "test"
 W2C = Path(os.environ.get("W2C", ROOT / "build" / "w2c"))
 EXTRA_FLAGS = shlex.split(os.environ.get("W2C_TEST_FLAGS", ""))
 NATIVE_CC = os.environ.get("W2C_TEST_CC", "cc")
-WASI_SYSROOT = os.environ.get("WASI_SYSROOT", "/usr/share/wasi-sysroot")
+# Debian's wasi-libc installs into clang's default wasm32-wasi search paths
+# (/usr/include/wasm32-wasi, /usr/lib/wasm32-wasi); another sysroot can be
+# named with WASI_SYSROOT.
+WASI_SYSROOT = os.environ.get("WASI_SYSROOT", "")
 
 
 def run(cmd, **kw):
-    """Run cmd (a list), capturing text output; never raises on status."""
+    """Run cmd (a list), capturing its output (bytes unless text=True or
+    errors=... is given); never raises on status."""
     kw.setdefault("capture_output", True)
     kw.setdefault("timeout", 300)
     return subprocess.run([str(c) for c in cmd], **kw)
@@ -37,17 +41,19 @@ def w2c(*args, **kw):
 def clang_wasm(src, out, opt="-O2", extra=()):
     """Compile C source file(s) to a wasm32-wasi command module."""
     srcs = src if isinstance(src, (list, tuple)) else [src]
-    cmd = ["clang", "--target=wasm32-wasi", "--sysroot=" + WASI_SYSROOT,
+    sysroot = ["--sysroot=" + WASI_SYSROOT] if WASI_SYSROOT else []
+    cmd = ["clang", "--target=wasm32-wasi", *sysroot,
            opt, "-o", out, *srcs, *extra]
-    r = run(cmd)
+    r = run(cmd, text=True, errors="replace")
     if r.returncode != 0:
         raise AssertionError("clang (wasm32-wasi) failed:\n" + r.stderr)
     return Path(out)
 
 
 def have_wasm_clang():
-    return shutil.which("clang") is not None and \
-        Path(WASI_SYSROOT, "lib", "wasm32-wasi", "libc.a").exists()
+    libc = Path(WASI_SYSROOT, "lib", "wasm32-wasi", "libc.a") \
+        if WASI_SYSROOT else Path("/usr/lib/wasm32-wasi/libc.a")
+    return shutil.which("clang") is not None and libc.exists()
 
 
 @pytest.fixture(scope="session")

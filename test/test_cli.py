@@ -527,3 +527,20 @@ int main(int argc, char **argv) {
     r = run([exe, "a  b", "*"])
     assert r.returncode == 42
     assert r.stdout == f"[{exe}][a  b][*]\n"
+
+
+def test_runtime_sources_all_listed():
+    """Every rt/ and wasi-rt/ source is in the Makefile's list, which is
+    both what `make install` copies and what w2c compiles into executables
+    (driver.c gets it as W2C_RUNTIME_SOURCES)."""
+    text = (conftest.ROOT / "Makefile").read_text().replace("\\\n", " ")
+    listed = set()
+    for var in ("RT_SRCS", "WASI_RT_SRCS"):
+        m = re.search(rf"^{var} = (.*)$", text, re.M)
+        assert m, f"{var} not found in the Makefile"
+        listed |= set(m.group(1).split())
+    present = {f"{d}/{p.name}" for d in ("rt", "wasi-rt")
+               for p in (conftest.ROOT / d).glob("*.c")}
+    assert present == listed, \
+        f"not listed: {sorted(present - listed)}; " \
+        f"missing: {sorted(listed - present)}"
