@@ -817,8 +817,9 @@ build_exe(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
             argv_push(&jobs[i].argv, "-o");
             argv_push(&jobs[i].argv, cobj);
         } else {
-            argv_push(&jobs[i].argv, arena_printf(a, "%s/%s",
-                      o->runtime_dir, rel.v[i - 1]));
+            const char *src = arena_printf(a, "%s/%s", o->runtime_dir,
+                                           rel.v[i - 1]);
+            argv_push(&jobs[i].argv, src);
             argv_push(&jobs[i].argv, "-o");
             argv_push(&jobs[i].argv, arena_printf(a, "%s/%s", plan.dir,
                                                   objs.v[i - 1]));

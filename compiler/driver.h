@@ -35,7 +35,7 @@ typedef struct DriverOpts {
     size_t ncflags;
     const char *const *ldflags; /* extra linker flags, one per entry */
     size_t nldflags;
-    const char *runtime_dir;    /* holds rt/ and wasi-rt/ (driver_find_runtime) */
+    const char *runtime_dir;    /* has rt/, wasi-rt/ (driver_find_runtime) */
     const char *tmpdir;         /* scratch directory for objects */
     bool verbose;               /* -v: print commands and phase times */
 } DriverOpts;
