@@ -683,7 +683,8 @@ emit_segments(EmitCtx *e, CWriter *c)
     for (i = 0; i < m->nelems; i++) {
         const Elem *el = &m->elems[i];
         size_t col;
-        if (el->ninits == 0 || !elem_is_func_list(el))
+        if (el->ninits == 0 || el->mode == SEG_DECLARATIVE ||
+            !elem_is_func_list(el))
             continue;
         cw_line(c, "/* element segment %u: function indices */",
                 (unsigned)i);
@@ -793,7 +794,12 @@ emit_instantiate(EmitCtx *e, CWriter *c)
     const char *P = e->prefix;
     const char *x;
     uint32_t i, k;
+    bool need_k = false;
 
+    for (i = 0; i < m->nelems; i++)
+        if (m->elems[i].mode != SEG_DECLARATIVE && m->elems[i].ninits > 0 &&
+            elem_is_func_list(&m->elems[i]))
+            need_k = true;
     cw_line(c, "/* module instantiation; traps unwind to the caller's "
             "wrt_call */");
     cw_line(c, "static void");
@@ -801,9 +807,9 @@ emit_instantiate(EmitCtx *e, CWriter *c)
     cw_line(c, "{");
     if (m->nfuncs > m->nimported_funcs)
         cw_line(c, "    uint32_t i;");
-    if (m->nelems)
+    if (need_k)
         cw_line(c, "    uint32_t k;");
-    if (m->nfuncs > m->nimported_funcs || m->nelems)
+    if (m->nfuncs > m->nimported_funcs || need_k)
         cw_raw(c, "\n", 1);
     c->indent = 1;
     for (i = 0; i < m->nmems; i++) {
@@ -850,6 +856,9 @@ emit_instantiate(EmitCtx *e, CWriter *c)
     /* element segments: evaluate, then table.init and drop when active */
     for (i = 0; i < m->nelems; i++) {
         const Elem *el = &m->elems[i];
+        /* a declarative segment is dropped at once: nothing to keep */
+        if (el->mode == SEG_DECLARATIVE)
+            continue;
         cw_line(c, "/* element segment %u */", (unsigned)i);
         cw_line(c, "inst->elem%u = malloc(%uu * sizeof(void *));",
                 (unsigned)i, (unsigned)(el->ninits ? el->ninits : 1));
@@ -879,8 +888,11 @@ emit_instantiate(EmitCtx *e, CWriter *c)
             cw_line(c, "                   %uu, %s, 0u, %uu);",
                     (unsigned)el->ninits, x, (unsigned)el->ninits);
         }
-        if (el->mode != SEG_PASSIVE)
+        if (el->mode == SEG_ACTIVE) {
+            cw_line(c, "free(inst->elem%u);", (unsigned)i);
+            cw_line(c, "inst->elem%u = NULL;", (unsigned)i);
             cw_line(c, "inst->elem%u_len = 0;", (unsigned)i);
+        }
     }
 
     /* data segments: memory.init and drop when active */
@@ -1138,6 +1150,10 @@ emit_module(Arena *a, const Module *m, const EmitOpts *o, CWriter *c,
     if (!is_identifier(o->prefix) || strlen(o->prefix) > 40)
         return diag_error(d, "--name: '%s' is not a C identifier of at most "
                           "40 characters", o->prefix ? o->prefix : "");
+    /* the runtimes' own prefixes: wrt_call, wasi_run, ... */
+    if (strcmp(o->prefix, "wrt") == 0 || strcmp(o->prefix, "wasi") == 0)
+        return diag_error(d, "--name: '%s' is reserved for the runtime",
+                          o->prefix);
     memset(&e, 0, sizeof e);
     e.a = a;
     e.m = m;

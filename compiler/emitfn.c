@@ -20,6 +20,7 @@
 #include "emitfn.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +351,82 @@ label(Fn *fn, uint32_t n)
     fn->w->indent = saved;
 }
 
+/*
+ * Print s as one line at the current indentation, broken after ", " where
+ * it would pass 79 columns; continuation lines align after the first '('.
+ */
+static void
+put_wrapped(CWriter *w, const char *s)
+{
+    size_t ind = (size_t)(w->indent > 0 ? w->indent : 0) * 4;
+    size_t n = strlen(s), pos = 0, cont, i, brk;
+    const char *paren = strchr(s, '(');
+    bool first = true;
+
+    if (ind + n <= 79) {
+        cw_line(w, "%s", s);
+        return;
+    }
+    cont = paren ? ind + (size_t)(paren - s) + 1 : ind + 4;
+    if (cont > ind + 40)
+        cont = ind + 4;
+    while (pos < n) {
+        size_t col = first ? ind : cont;
+        size_t avail = col < 79 ? 79 - col : 1;
+        if (n - pos <= avail) {
+            cw_printf(w, "%*s%s\n", (int)col, "", s + pos);
+            break;
+        }
+        brk = 0;
+        for (i = pos; i + 1 < n && i - pos < avail; i++)
+            if (s[i] == ',' && s[i + 1] == ' ')
+                brk = i + 1;
+        if (brk == 0) {
+            const char *c = strstr(s + pos + avail, ", ");
+            if (c == NULL) {
+                cw_printf(w, "%*s%s\n", (int)col, "", s + pos);
+                break;
+            }
+            brk = (size_t)(c - s) + 1;
+        }
+        cw_printf(w, "%*s%.*s\n", (int)col, "", (int)(brk - pos), s + pos);
+        pos = brk + 1;
+        first = false;
+    }
+}
+
+/* A statement, formatted, then printed by put_wrapped. */
+static void
+stmt(Fn *fn, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void
+stmt(Fn *fn, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        BUG("vsnprintf failed");
+    if ((size_t)n < sizeof small) {
+        put_wrapped(fn->w, small);
+    } else {
+        char *big = xrealloc(NULL, (size_t)n + 1);
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        put_wrapped(fn->w, big);
+        free(big);
+    }
+}
+
 /* ---- constants ----------------------------------------------------------- */
 
 /* Append ".0" when s would read as an integer literal. */
@@ -496,8 +573,9 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
             BUG("bad token in opcodes.def template");
         }
     }
+    line[n++] = ';';
     line[n] = '\0';
-    cw_line(fn->w, "%s;", line);
+    put_wrapped(fn->w, line);
 }
 
 /* ---- branches ------------------------------------------------------------ */
@@ -624,25 +702,27 @@ emit_call_expr(Fn *fn, uint32_t ti, const char *callee, const char *first)
 {
     const FuncType *ft = &fn->m->types[ti];
     CWriter *w = fn->w;
+    CWriter line;
     uint32_t np = ft->nparams, nr = ft->nresults, base, k;
     uint32_t d;
+
+    cw_init(&line);
 
     if (np > fn->height)
         BUG("call arguments underflow in emitter");
     base = fn->height - np;
+    line.len = 0;
     if (nr > 1) {
         cw_open(w, "{");
-        cw_printf(w, "%*s%s ret = ", w->indent * 4, "", fn->e->type_ret[ti]);
+        cw_printf(&line, "%s ret = ", fn->e->type_ret[ti]);
     } else if (nr == 1) {
-        cw_printf(w, "%*s%s = ", w->indent * 4, "",
-                  slot_t(fn, base, ft->results[0]));
-    } else {
-        cw_printf(w, "%*s", w->indent * 4, "");
+        cw_printf(&line, "%s = ", slot_t(fn, base, ft->results[0]));
     }
-    cw_printf(w, "%s(%s", callee, first);
+    cw_printf(&line, "%s(%s", callee, first);
     for (k = 0; k < np; k++)
-        cw_printf(w, ", %s", slot(fn, base + k));
-    cw_printf(w, ");\n");
+        cw_printf(&line, ", %s", slot(fn, base + k));
+    cw_printf(&line, ");");
+    put_wrapped(w, line.buf);
     pop(fn, np);
     for (k = 0; k < nr; k++) {
         d = push(fn, ft->results[k]);
@@ -651,6 +731,7 @@ emit_call_expr(Fn *fn, uint32_t ti, const char *callee, const char *first)
     }
     if (nr > 1)
         cw_close(w, "}");
+    cw_free(&line);
 }
 
 static void
@@ -680,7 +761,7 @@ emit_call_indirect(Fn *fn, const Instr *in)
     cw_printf(&callee, ")fp->code)");
 
     cw_open(fn->w, "{");
-    cw_line(fn->w, "const WrtFunc *fp = wrt_table_func(&inst->rt, %uu, "
+    stmt(fn, "const WrtFunc *fp = wrt_table_func(&inst->rt, %uu, "
             "inst->tab%u, %s, SIG_%u);", (unsigned)fn->fidx, (unsigned)tab,
             top(fn, 0), (unsigned)fn->e->type_sig[ti]);
     pop(fn, 1);
@@ -760,7 +841,7 @@ emit_instr(Fn *fn, const Instr *in)
     }
     switch (in->op) {
     case OP_UNREACHABLE:
-        cw_line(w, "wrt_trap(&inst->rt, %uu, WRT_TRAP_UNREACHABLE);",
+        stmt(fn, "wrt_trap(&inst->rt, %uu, WRT_TRAP_UNREACHABLE);",
                 (unsigned)fn->fidx);
         fn->unreachable = true;
         break;
@@ -823,105 +904,105 @@ emit_instr(Fn *fn, const Instr *in)
     case OP_SELECT:
     case OP_SELECT_T:
         s = top(fn, 0);
-        cw_line(w, "%s = %s ? %s : %s;", top(fn, 2), s, top(fn, 2),
+        stmt(fn, "%s = %s ? %s : %s;", top(fn, 2), s, top(fn, 2),
                 top(fn, 1));
         pop(fn, 2);
         break;
     case OP_LOCAL_GET:
         d = push(fn, fn->ltypes[in->imm.idx]);
-        cw_line(w, "%s = %s;", slot(fn, d), fn->lnames[in->imm.idx]);
+        stmt(fn, "%s = %s;", slot(fn, d), fn->lnames[in->imm.idx]);
         break;
     case OP_LOCAL_SET:
-        cw_line(w, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
+        stmt(fn, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
         pop(fn, 1);
         break;
     case OP_LOCAL_TEE:
-        cw_line(w, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
+        stmt(fn, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
         break;
     case OP_GLOBAL_GET:
         d = push(fn, m->globals[in->imm.idx].type);
-        cw_line(w, "%s = %s;", slot(fn, d), global_ref(fn, in->imm.idx));
+        stmt(fn, "%s = %s;", slot(fn, d), global_ref(fn, in->imm.idx));
         break;
     case OP_GLOBAL_SET:
-        cw_line(w, "%s = %s;", global_ref(fn, in->imm.idx), top(fn, 0));
+        stmt(fn, "%s = %s;", global_ref(fn, in->imm.idx), top(fn, 0));
         pop(fn, 1);
         break;
     case OP_I32_CONST:
         fmt_i32(lit, sizeof lit, in->imm.i32);
         d = push(fn, VT_I32);
-        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        stmt(fn, "%s = %s;", slot(fn, d), lit);
         break;
     case OP_I64_CONST:
         fmt_i64(lit, sizeof lit, in->imm.i64);
         d = push(fn, VT_I64);
-        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        stmt(fn, "%s = %s;", slot(fn, d), lit);
         break;
     case OP_F32_CONST:
         fmt_f32(lit, sizeof lit, in->imm.f32);
         d = push(fn, VT_F32);
-        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        stmt(fn, "%s = %s;", slot(fn, d), lit);
         break;
     case OP_F64_CONST:
         fmt_f64(lit, sizeof lit, in->imm.f64);
         d = push(fn, VT_F64);
-        cw_line(w, "%s = %s;", slot(fn, d), lit);
+        stmt(fn, "%s = %s;", slot(fn, d), lit);
         break;
     case OP_REF_NULL:
         d = push(fn, in->imm.type);
-        cw_line(w, "%s = NULL;", slot(fn, d));
+        stmt(fn, "%s = NULL;", slot(fn, d));
         break;
     case OP_REF_IS_NULL:
         s = top(fn, 0);
         pop(fn, 1);
         d = push(fn, VT_I32);
-        cw_line(w, "%s = %s == NULL;", slot(fn, d), s);
+        stmt(fn, "%s = %s == NULL;", slot(fn, d), s);
         break;
     case OP_REF_FUNC:
         d = push(fn, VT_FUNCREF);
-        cw_line(w, "%s = &inst->funcs[%u];", slot(fn, d),
+        stmt(fn, "%s = &inst->funcs[%u];", slot(fn, d),
                 (unsigned)in->imm.idx);
         break;
     case OP_TABLE_GET:
         s = top(fn, 0);
         pop(fn, 1);
         d = push(fn, m->tables[in->imm.idx].elem);
-        cw_line(w, "%s = wrt_table_get(&inst->rt, %uu, inst->tab%u, %s);",
+        stmt(fn, "%s = wrt_table_get(&inst->rt, %uu, inst->tab%u, %s);",
                 slot(fn, d), (unsigned)fn->fidx, (unsigned)in->imm.idx, s);
         break;
     case OP_TABLE_SET:
-        cw_line(w, "wrt_table_set(&inst->rt, %uu, inst->tab%u, %s, %s);",
+        stmt(fn, "wrt_table_set(&inst->rt, %uu, inst->tab%u, %s, %s);",
                 (unsigned)fn->fidx, (unsigned)in->imm.idx, top(fn, 1),
                 top(fn, 0));
         pop(fn, 2);
         break;
     case OP_TABLE_SIZE:
         d = push(fn, VT_I32);
-        cw_line(w, "%s = wrt_table_size(inst->tab%u);", slot(fn, d),
+        stmt(fn, "%s = wrt_table_size(inst->tab%u);", slot(fn, d),
                 (unsigned)in->imm.idx);
         break;
     case OP_TABLE_GROW:
         s = top(fn, 1);
-        cw_line(w, "%s = wrt_table_grow(inst->tab%u, %s, %s);",
+        stmt(fn, "%s = wrt_table_grow(inst->tab%u, %s, %s);",
                 slot_t(fn, fn->height - 2, VT_I32), (unsigned)in->imm.idx, s,
                 top(fn, 0));
         pop(fn, 2);
         push(fn, VT_I32);
         break;
     case OP_TABLE_FILL:
-        cw_line(w, "wrt_table_fill(&inst->rt, %uu, inst->tab%u, %s, %s, %s);",
+        stmt(fn, "wrt_table_fill(&inst->rt, %uu, inst->tab%u, %s, %s, %s);",
                 (unsigned)fn->fidx, (unsigned)in->imm.idx, top(fn, 2),
                 top(fn, 1), top(fn, 0));
         pop(fn, 3);
         break;
     case OP_TABLE_COPY:
-        cw_line(w, "wrt_table_copy(&inst->rt, %uu, inst->tab%u, inst->tab%u, "
+        stmt(fn, "wrt_table_copy(&inst->rt, %uu, inst->tab%u, inst->tab%u, "
                 "%s, %s, %s);", (unsigned)fn->fidx,
                 (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.b,
                 top(fn, 2), top(fn, 1), top(fn, 0));
         pop(fn, 3);
         break;
     case OP_TABLE_INIT:
-        cw_line(w, "wrt_table_init_seg(&inst->rt, %uu, inst->tab%u, "
+        stmt(fn, "wrt_table_init_seg(&inst->rt, %uu, inst->tab%u, "
                 "inst->elem%u, inst->elem%u_len, %s, %s, %s);",
                 (unsigned)fn->fidx, (unsigned)in->imm.idx2.b,
                 (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.a,
@@ -929,10 +1010,10 @@ emit_instr(Fn *fn, const Instr *in)
         pop(fn, 3);
         break;
     case OP_ELEM_DROP:
-        cw_line(w, "inst->elem%u_len = 0;", (unsigned)in->imm.idx);
+        stmt(fn, "inst->elem%u_len = 0;", (unsigned)in->imm.idx);
         break;
     case OP_MEMORY_INIT:
-        cw_line(w, "wrt_memory_init_seg(&inst->rt, %uu, inst->mem%u, data%u, "
+        stmt(fn, "wrt_memory_init_seg(&inst->rt, %uu, inst->mem%u, data%u, "
                 "inst->data%u_dropped ? 0 : %uu, %s, %s, %s);",
                 (unsigned)fn->fidx, (unsigned)in->imm.idx2.b,
                 (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.a,
@@ -941,7 +1022,7 @@ emit_instr(Fn *fn, const Instr *in)
         pop(fn, 3);
         break;
     case OP_DATA_DROP:
-        cw_line(w, "inst->data%u_dropped = 1;", (unsigned)in->imm.idx);
+        stmt(fn, "inst->data%u_dropped = 1;", (unsigned)in->imm.idx);
         break;
     default:
         return diag_error_at(fn->e->d, in->offset,
@@ -1157,6 +1238,7 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
     const Module *m = e->m;
     const Func *func = &m->funcs[fidx];
     Fn fn;
+    CWriter sig;
     uint32_t i, np;
     size_t mark;
     bool ok = true;
@@ -1223,14 +1305,18 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         }
         cw_printf(c, ": ");
         emitfn_type_text(c, fn.ft);
-        cw_printf(c, " */\nstatic %s\n%s(%s_instance *inst",
-                  e->type_ret[func->type], func->cname, e->prefix);
+        cw_printf(c, " */\nstatic %s\n", e->type_ret[func->type]);
+        cw_init(&sig);
+        cw_printf(&sig, "%s(%s_instance *inst", func->cname, e->prefix);
         for (i = 0; i < np; i++) {
             const char *t = emitfn_ctype(fn.ft->params[i]);
-            cw_printf(c, ", %s%s%s", t, t[strlen(t) - 1] == '*' ? "" : " ",
-                      fn.lnames[i]);
+            cw_printf(&sig, ", %s%s%s", t,
+                      t[strlen(t) - 1] == '*' ? "" : " ", fn.lnames[i]);
         }
-        cw_printf(c, ")\n{\n");
+        cw_printf(&sig, ")");
+        put_wrapped(c, sig.buf);
+        cw_free(&sig);
+        cw_printf(c, "{\n");
         for (i = np; i < fn.nl; i++) {
             const char *t = emitfn_ctype(fn.ltypes[i]);
             cw_line(c, "    %s%s%s = %s;", t,

@@ -4,8 +4,11 @@
  * Functions become f<index>_<name> (or f<index>), globals g<index>_<name>
  * (or g<index>): the index prefix alone makes them unique, the name is for
  * the reader.  A name comes from the name section, else the first export,
- * else the import's field name.  Names are reduced to [A-Za-z0-9_] (each run
- * of other bytes becomes one '_') and capped in length.
+ * else the import's field name; imported functions prefer the field name,
+ * since hosts bind them by it (inst->f0_fd_write).  Names are reduced to
+ * [A-Za-z0-9_] (each run of other bytes becomes one '_') and capped in
+ * length.  f32 and f64 are typedefs in the generated C, so functions 32
+ * and 64 without a name are f32_fn and f64_fn.
  *
  * Exports become the suffix after "<prefix>_" in the public API:
  * functions keep their name, memories, tables and globals get "memory_",
@@ -181,10 +184,12 @@ names_assign(Arena *a, Module *m, Diag *d)
     for (i = 0; i < m->nfuncs; i++) {
         Func *f = &m->funcs[i];
         Str n = f->name;
+        /* hosts bind imports by these names: the field name reads best */
+        if (f->is_import && f->import < m->nimports &&
+            m->imports[f->import].name.len > 0)
+            n = m->imports[f->import].name;
         if (n.len == 0)
             n = func_export[i];
-        if (n.len == 0 && f->is_import && f->import < m->nimports)
-            n = m->imports[f->import].name;
         f->cname = indexed_name(a, 'f', i, n.len ? n : none);
     }
 

@@ -560,17 +560,31 @@ wrt_f64_copysign(double x, double y)
         (wrt_i64_reinterpret_f64(y) & 0x8000000000000000ull));
 }
 
-/* Rounding: the libm functions return a quiet NaN for a NaN, as required. */
-static inline float wrt_f32_ceil(float x) { return ceilf(x); }
-static inline float wrt_f32_floor(float x) { return floorf(x); }
-static inline float wrt_f32_trunc(float x) { return truncf(x); }
-/* nearest: ties to even under the default rounding mode, which wasm fixes. */
-static inline float wrt_f32_nearest(float x) { return nearbyintf(x); }
+/*
+ * Rounding.  A NaN operand must give a quiet NaN (the spec's arithmetic NaN),
+ * but libm may hand a signalling NaN back unchanged, so NaNs are quieted by
+ * an addition first.  nearest rounds ties to even under the default rounding
+ * mode, which wasm code cannot change.
+ */
+#define WRT_DEFINE_ROUND(T, N, OP, FN)                                      \
+    static inline T                                                         \
+    wrt_##N##_##OP(T x)                                                     \
+    {                                                                       \
+        if (WRT_UNLIKELY(x != x))                                           \
+            return x + x;                                                   \
+        return FN(x);                                                       \
+    }
+
+WRT_DEFINE_ROUND(float, f32, ceil, ceilf)
+WRT_DEFINE_ROUND(float, f32, floor, floorf)
+WRT_DEFINE_ROUND(float, f32, trunc, truncf)
+WRT_DEFINE_ROUND(float, f32, nearest, nearbyintf)
+WRT_DEFINE_ROUND(double, f64, ceil, ceil)
+WRT_DEFINE_ROUND(double, f64, floor, floor)
+WRT_DEFINE_ROUND(double, f64, trunc, trunc)
+WRT_DEFINE_ROUND(double, f64, nearest, nearbyint)
+/* sqrt is an IEEE operation: the hardware quiets NaNs itself. */
 static inline float wrt_f32_sqrt(float x) { return sqrtf(x); }
-static inline double wrt_f64_ceil(double x) { return ceil(x); }
-static inline double wrt_f64_floor(double x) { return floor(x); }
-static inline double wrt_f64_trunc(double x) { return trunc(x); }
-static inline double wrt_f64_nearest(double x) { return nearbyint(x); }
 static inline double wrt_f64_sqrt(double x) { return sqrt(x); }
 
 /*
