@@ -657,9 +657,8 @@ entry_complete(Arena *a, const char *dir, const Argv *objs)
     return true;
 }
 
-/* Remove a private build directory and the files in it. */
-static void
-remove_dir(const char *dir)
+void
+driver_remove_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -772,7 +771,7 @@ publish_runtime(Arena *a, const DriverOpts *o, const Argv *objs, RtPlan *p)
         if (o->verbose)
             fprintf(stderr, "w2c: runtime objects: cached %s (another w2c "
                     "built it first)\n", p->entry);
-        remove_dir(p->dir);
+        driver_remove_dir(p->dir);
         p->dir = p->entry;
         p->is_private = false;
         return;
@@ -864,7 +863,7 @@ build_exe(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
 done:
     /* A failed or unpublished private build never becomes an entry. */
     if (plan.is_private)
-        remove_dir(plan.dir);
+        driver_remove_dir(plan.dir);
     return s;
 }
 

@@ -83,4 +83,7 @@ void driver_interrupt(void);
 /* Seconds on a monotonic clock, for -v phase timing. */
 double driver_now(void);
 
+/* Remove dir and the plain files in it (no subdirectories are expected). */
+void driver_remove_dir(const char *dir);
+
 #endif /* COMPILER_DRIVER_H */

@@ -10,7 +10,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -539,27 +538,6 @@ make_tmpdir(void)
     return dir;
 }
 
-/* Remove dir and the files in it (the driver creates no subdirectories). */
-static void
-remove_tmpdir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    if (d != NULL) {
-        while ((e = readdir(d)) != NULL) {
-            char path[4096];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
-                                 e->d_name) < sizeof path)
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 static void
 phase_done(const Options *o, const char *phase, double *t)
 {
@@ -746,7 +724,7 @@ compile(const Options *o, const char *argv0)
         status = o->emit == EMIT_C ? EXIT_OK
                                    : build(o, argv0, f.c_path, tmpdir);
     if (tmpdir != NULL)
-        remove_tmpdir(tmpdir);
+        driver_remove_dir(tmpdir);
     if (status == EXIT_INVALID && d.nmsgs == 0)
         diag_error(&d, "invalid module");
     diag_print(&d, stderr);
