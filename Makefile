@@ -46,7 +46,8 @@ ALL_CFLAGS = $(WARN) $(CFLAGS_AUTO) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 COMPILER_SRCS = compiler/arena.c compiler/diag.c compiler/bytes.c \
-                compiler/binread.c compiler/opinfo.c compiler/validate.c \
+                compiler/binread.c compiler/watlex.c compiler/watparse.c \
+                compiler/wast.c compiler/opinfo.c compiler/validate.c \
                 compiler/names.c compiler/cwriter.c compiler/emit.c \
                 compiler/emitfn.c compiler/driver.c compiler/main.c
 OBJS = $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o)

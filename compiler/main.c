@@ -32,6 +32,7 @@
 #include "names.h"
 #include "validate.h"
 #include "wasm.h"
+#include "watparse.h"
 
 #ifndef W2C_VERSION
 #define W2C_VERSION "0.1.0"
@@ -97,8 +98,9 @@ static const char usage_text[] =
     "  --version             print the version and supported features\n"
     "  --help                print this help\n"
     "\n"
-    "not supported yet: --emit=lib, --target, --bounds=guard, --dir, -j, and\n"
-    "the text format (.wat)\n"
+    "INPUT is a binary module (.wasm) or a module in the text format (.wat)\n"
+    "\n"
+    "not supported yet: --emit=lib, --target, --bounds=guard, --dir, -j\n"
     "\n"
     "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
     "3 the C compiler failed\n";
@@ -220,8 +222,9 @@ static void
 print_version(void)
 {
     printf("w2c %s\n", W2C_VERSION);
-    printf("input: WebAssembly 2.0 binary modules without SIMD; output: "
-           "C99 and native executables using WASI preview1\n");
+    printf("input: WebAssembly 2.0 modules without SIMD, binary (.wasm) or "
+           "text (.wat); output: C99 and native executables using WASI "
+           "preview1\n");
 }
 
 /* Long options: name, and whether it takes a value. */
@@ -690,7 +693,7 @@ compile(const Options *o, const char *argv0)
         m = binread_module(a, buf, len, &d);
     } else {
         diag_init(&d, o->input, buf, len);
-        diag_error(&d, "the text format is not supported yet");
+        m = watparse_module(a, buf, 0, len, &d);
     }
     phase_done(o, "read", &t);
     ok = m != NULL && validate_module(a, m, &d);

@@ -167,13 +167,40 @@ def test_option_value_missing_at_end(w2c_bin, tmp_path):
 # ---- invalid input (status 1) ----------------------------------------------
 
 
-def test_text_format_rejected(w2c_bin, tmp_path):
+WAT_APP = """\
+;; a command module in the text format: prints "wat ok" and exits 7
+(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "wat ok\\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))   ;; iov.buf
+    (i32.store (i32.const 4) (i32.const 7))    ;; iov.len
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1)
+                          (i32.const 8)))
+    (call $exit (i32.const 7))))
+"""
+
+
+def test_text_format_compiles(w2c_bin, tmp_path):
     wat = tmp_path / "app.wat"
-    wat.write_text("(module)\n")
-    r = w2c(wat, "-o", tmp_path / "app")
+    wat.write_text(WAT_APP)
+    r = w2c(wat, "-o", tmp_path / "app", "-O0", text=True)
+    assert r.returncode == 0, r.stderr
+    r = run([tmp_path / "app"], text=True)
+    assert (r.returncode, r.stdout) == (7, "wat ok\n")
+
+
+def test_text_format_error_is_located(w2c_bin, tmp_path):
+    wat = tmp_path / "bad.wat"
+    wat.write_text("(module\n  (func\n    i32.ad))\n")
+    r = w2c(wat, "-o", tmp_path / "bad", text=True)
     assert r.returncode == 1
-    assert r.stderr == f"{wat}: error: the text format is not supported yet\n"
-    assert not (tmp_path / "app").exists()
+    assert r.stderr.startswith(f"{wat}:3:5: error: "), r.stderr
+    assert "i32.ad" in r.stderr and r.stderr.count("\n") == 1
+    assert not (tmp_path / "bad").exists()
 
 
 def test_bad_binary_is_invalid_input(w2c_bin, tmp_path):
