@@ -6,7 +6,9 @@
 #
 #   make                 build build/w2c
 #   make check           install missing test packages (as root), run pytest
+#                        and the spec suite
 #   make check UPDATE=1  rewrite golden expectations instead of comparing
+#   make spec            run the official testsuite (test/spec/run.py)
 #   make SANITIZE=1      ASan + UBSan build in build-san/ (also for check)
 #   make demo            compile and run the bundled example
 #   make install         PREFIX=/usr/local, DESTDIR honoured
@@ -119,6 +121,33 @@ check:
 	W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' \
 	W2C_TEST_CC='$(CC)' UPDATE='$(UPDATE)' $(TEST_ENV) \
 	$$pytest -q $(PYTESTFLAGS) test/
+	@$(MAKE) --no-print-directory spec
+
+# ---- the official testsuite (test/spec/) ------------------------------
+
+# build/w2c-spec runs one .wast script: the compiler without main.c, plus the
+# text and script parsers (w2c itself may not need wast.c).
+SPEC_LIB_OBJS = $(sort $(filter-out $(BUILD)/main.o,$(OBJS)) \
+    $(BUILD)/watlex.o $(BUILD)/watparse.o $(BUILD)/wast.o)
+
+$(BUILD)/w2c-spec: $(BUILD)/specrun.o $(SPEC_LIB_OBJS)
+	$(msg) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(BUILD)/specrun.o $(SPEC_LIB_OBJS) \
+	    $(ALL_LDFLAGS) -o $@
+
+$(BUILD)/specrun.o: test/spec/specrun.c Makefile | $(BUILD)
+	$(msg) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Icompiler \
+	    -DSPEC_SUPPORT_DIR='"$(CURDIR)/test/spec"' -MMD -MP -c $< -o $@
+
+-include $(BUILD)/specrun.d
+
+# Every .wast of the suite; SPECFLAGS go to run.py (e.g. -k i32 -j 4).
+SPECFLAGS ?=
+spec: $(BUILD)/w2c-spec
+	@W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' CC='$(CC)' \
+	/usr/bin/env python3 test/spec/run.py --runner '$(BUILD)/w2c-spec' \
+	    $(SPECFLAGS)
 
 demo: all
 	$(BUILD)/w2c test/demo/hello.wasm -o $(BUILD)/hello
@@ -147,4 +176,4 @@ clean:
 distclean: clean
 	rm -f config.mak
 
-.PHONY: all check demo install uninstall clean distclean
+.PHONY: all check spec demo install uninstall clean distclean

@@ -281,7 +281,11 @@ typedef struct OpInfo {
 
 extern const OpInfo op_info[OP_COUNT_];
 
-/* Index of a function's type, with the bound already checked by the reader. */
+/*
+ * A function's type.  The bound is checked by validate.c (an unknown type
+ * index is a validation error), so only stages after validation may call
+ * this without checking f->type < m->ntypes themselves.
+ */
 static inline const FuncType *
 func_type(const Module *m, const Func *f)
 {

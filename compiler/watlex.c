@@ -115,7 +115,9 @@ skip_space(WatLexer *lx)
             lx->pos++;
         } else if (c == ';' && lx->pos + 1 < lx->end &&
                    s[lx->pos + 1] == ';') {
-            while (lx->pos < lx->end && s[lx->pos] != '\n')
+            /* a line comment ends at a newline: LF, or CR (comments.wast) */
+            while (lx->pos < lx->end && s[lx->pos] != '\n' &&
+                   s[lx->pos] != '\r')
                 if (!skip_char(lx))
                     return false;
         } else if (c == '(' && lx->pos + 1 < lx->end &&

@@ -588,6 +588,36 @@ static inline float wrt_f32_sqrt(float x) { return sqrtf(x); }
 static inline double wrt_f64_sqrt(double x) { return sqrt(x); }
 
 /*
+ * demote and promote: the hardware quiets a NaN, but a C compiler may fold
+ * (f32)(f64)x back to x, or convert at compile time, and keep a signalling
+ * NaN.  So NaNs are converted by hand: sign kept, quiet bit set, the high
+ * payload bits carried over (a canonical NaN stays canonical).
+ */
+static inline float
+wrt_f32_demote_f64(double x)
+{
+    if (WRT_UNLIKELY(x != x)) {
+        uint64_t u = wrt_i64_reinterpret_f64(x);
+        return wrt_f32_reinterpret_i32(
+            ((uint32_t)(u >> 32) & 0x80000000u) | 0x7FC00000u |
+            ((uint32_t)(u >> 29) & 0x003FFFFFu));
+    }
+    return (float)x;
+}
+
+static inline double
+wrt_f64_promote_f32(float x)
+{
+    if (WRT_UNLIKELY(x != x)) {
+        uint32_t u = wrt_i32_reinterpret_f32(x);
+        return wrt_f64_reinterpret_i64(
+            ((uint64_t)(u & 0x80000000u) << 32) | 0x7FF8000000000000ull |
+            ((uint64_t)(u & 0x003FFFFFu) << 29));
+    }
+    return (double)x;
+}
+
+/*
  * min and max: a NaN operand gives a NaN (x + y propagates a quiet one);
  * -0 is less than +0.
  */
