@@ -72,10 +72,10 @@ typedef enum ImmKind {
     IMM_TABLE_INIT,     /* imm.idx2: a = elem index, b = table index */
     IMM_ELEM,           /* elem index: imm.idx */
     IMM_TABLE_COPY,     /* imm.idx2: a = dst table, b = src table */
-    IMM_V128,           /* SIMD: not supported yet */
-    IMM_SHUFFLE,        /* SIMD: not supported yet */
-    IMM_LANE,           /* SIMD: not supported yet */
-    IMM_MEMARG_LANE     /* SIMD: not supported yet */
+    IMM_V128,           /* v128.const: imm.v128 */
+    IMM_SHUFFLE,        /* i8x16.shuffle lane indices: imm.v128 */
+    IMM_LANE,           /* lane index byte: imm.idx */
+    IMM_MEMARG_LANE     /* memarg then lane byte: imm.mem (with .lane) */
 } ImmKind;
 
 /*
@@ -94,7 +94,13 @@ typedef struct Instr {
     union {
         uint32_t idx;
         struct { uint32_t a, b; } idx2;
-        struct { uint64_t offset; uint32_t align; uint32_t mem; } mem;
+        /* memarg; lane is the lane index of v128.loadN_lane/storeN_lane */
+        struct {
+            uint64_t offset;
+            uint32_t align;
+            uint32_t mem;
+            uint8_t lane;
+        } mem;
         int64_t block;
         uint32_t i32;
         uint64_t i64;
@@ -103,6 +109,9 @@ typedef struct Instr {
         /* targets[0..n-1] are the cases, targets[n] is the default */
         struct { uint32_t *targets; uint32_t n; } br_table;
         ValType type;
+        /* v128.const: the 16 bytes in memory (little-endian) order;
+           i8x16.shuffle: the 16 lane indices */
+        uint8_t v128[16];
     } imm;
 } Instr;
 
