@@ -9,6 +9,7 @@
 #                        and the spec suite
 #   make check UPDATE=1  rewrite golden expectations instead of comparing
 #   make spec            run the official testsuite (test/spec/run.py)
+#   make spec-portable   its SIMD scripts with the portable SIMD path
 #   make SANITIZE=1      ASan + UBSan build in build-san/ (also for check)
 #   make demo            compile and run the bundled example
 #   make install         PREFIX=/usr/local, DESTDIR honoured
@@ -62,7 +63,7 @@ WASI_RT_SRCS = wasi-rt/guest.c wasi-rt/errno.c wasi-rt/fd.c \
 RT_HDRS = $(wildcard rt/*.h)
 WASI_RT_HDRS = $(wildcard wasi-rt/*.h)
 # The contracts a host program includes (plugins), installed under include/.
-PUBLIC_HDRS = rt/wrt.h wasi-rt/wasi.h
+PUBLIC_HDRS = rt/wrt.h rt/wrt_simd.h wasi-rt/wasi.h
 
 ifeq ($(V),1)
 Q =
@@ -122,6 +123,7 @@ check:
 	W2C_TEST_CC='$(CC)' UPDATE='$(UPDATE)' $(TEST_ENV) \
 	$$pytest -q $(PYTESTFLAGS) test/
 	@$(MAKE) --no-print-directory spec
+	@$(MAKE) --no-print-directory spec-portable
 
 # ---- the official testsuite (test/spec/) ------------------------------
 
@@ -148,6 +150,12 @@ spec: $(BUILD)/w2c-spec
 	@W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' CC='$(CC)' \
 	/usr/bin/env python3 test/spec/run.py --runner '$(BUILD)/w2c-spec' \
 	    $(SPECFLAGS)
+
+# The SIMD scripts again, with rt/wrt_simd.h's portable (plain C) path.
+spec-portable: $(BUILD)/w2c-spec
+	@W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' CC='$(CC)' \
+	/usr/bin/env python3 test/spec/run.py --runner '$(BUILD)/w2c-spec' \
+	    -k simd_ --cc='$(CC) -DWRT_SIMD_PORTABLE=1' $(SPECFLAGS)
 
 demo: all
 	$(BUILD)/w2c test/demo/hello.wasm -o $(BUILD)/hello
@@ -176,4 +184,4 @@ clean:
 distclean: clean
 	rm -f config.mak
 
-.PHONY: all check spec demo install uninstall clean distclean
+.PHONY: all check spec spec-portable demo install uninstall clean distclean

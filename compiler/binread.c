@@ -68,13 +68,11 @@ static const Unsupported unsupported_ops[] = {
     {0x1F, 0x1F, "exception handling"},     /* try_table */
     {0xD3, 0xD6, "typed function references"},  /* ref.as_non_null ... */
     {0xFB, 0xFB, "garbage collection"},
-    {0xFD, 0xFD, "SIMD (v128)"},
     {0xFE, 0xFE, "threads (atomic instructions)"},
 };
 
 /* Value type bytes (binary: valtype, reftype, heaptype shorthands). */
 static const Unsupported unsupported_types[] = {
-    {0x7B, 0x7B, "SIMD (v128)"},
     {0x71, 0x74, "garbage collection"},     /* none/noextern/nofunc/noexn */
     {0x69, 0x69, "exception handling"},     /* exnref */
     {0x6A, 0x6E, "garbage collection"},     /* array/struct/i31/eq/any */
@@ -98,6 +96,10 @@ static const Unsupported unsupported_type_forms[] = {
     {0x4E, 0x50, "garbage collection"},     /* rec, sub final, sub */
     {0x5E, 0x5F, "garbage collection"},     /* array, struct */
 };
+
+/* 0xFD sub-opcodes from here on are relaxed SIMD (Wasm 3.0). */
+#define RELAXED_SIMD_FIRST 0x100u
+#define RELAXED_SIMD_LAST 0x113u
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -123,6 +125,7 @@ typedef struct Reader {
 
     uint16_t op1[256];      /* one-byte opcode -> Opcode + 1, 0: illegal */
     uint16_t opfc[32];      /* 0xFC sub-opcode -> Opcode + 1 */
+    uint16_t opfd[256];     /* 0xFD sub-opcode -> Opcode + 1 */
 
     uint32_t nfuncdecl;     /* entries of the function section */
     bool has_code;
@@ -196,7 +199,7 @@ check_valtype(Reader *r, size_t off, unsigned b)
     const char *feature;
 
     switch (b) {
-    case VT_I32: case VT_I64: case VT_F32: case VT_F64:
+    case VT_I32: case VT_I64: case VT_F32: case VT_F64: case VT_V128:
     case VT_FUNCREF: case VT_EXTERNREF:
         return (ValType)b;
     default:
@@ -240,7 +243,7 @@ read_reftype(Reader *r)
     if (b == VT_FUNCREF || b == VT_EXTERNREF)
         return (ValType)b;
     feature = UNSUPPORTED(unsupported_types, b);
-    if (feature != NULL && b != 0x7B)
+    if (feature != NULL)
         fail_feature(r, off, feature);
     else
         bytes_fail(&r->c, off, "malformed reference type 0x%02x", b);
@@ -305,6 +308,8 @@ build_opcode_tables(Reader *r)
             r->op1[o->code] = (uint16_t)(i + 1);
         else if (o->prefix == 0xFC && o->code < NELEMS(r->opfc))
             r->opfc[o->code] = (uint16_t)(i + 1);
+        else if (o->prefix == 0xFD && o->code < NELEMS(r->opfd))
+            r->opfd[o->code] = (uint16_t)(i + 1);
     }
 }
 
@@ -360,13 +365,41 @@ read_blocktype(Reader *r)
     return BLOCK_EMPTY;
 }
 
+/*
+ * binary: memarg ::= align:u32 offset:u32.  Wasm 2.0 has one memory, so
+ * the flags are the alignment exponent alone.
+ */
+static void
+read_memarg(Reader *r, Instr *in)
+{
+    Bytes *c = &r->c;
+    size_t off = c->pos;
+
+    in->imm.mem.align = bytes_u32(c);
+    if (c->err)
+        return;
+    /* multi-memory signals an explicit memory index with bit 6 */
+    if (in->imm.mem.align >= 64 && in->imm.mem.align < 128) {
+        bytes_fail(c, off, "multi-memory is not supported yet "
+                   "(malformed memop flags 0x%x)", in->imm.mem.align);
+        return;
+    }
+    if (in->imm.mem.align >= 32) {
+        bytes_fail(c, off, "malformed memop flags (alignment exponent %u)",
+                   in->imm.mem.align);
+        return;
+    }
+    in->imm.mem.offset = bytes_u32(c);
+    in->imm.mem.mem = 0;
+}
+
 /* Decode the immediates of one instruction into in (binary: instructions). */
 static void
 read_immediates(Reader *r, Instr *in)
 {
     Bytes *c = &r->c;
+    const uint8_t *p;
     uint32_t i, n;
-    size_t off;
 
     switch (op_info[in->op].imm) {
     case IMM_NONE:
@@ -401,23 +434,23 @@ read_immediates(Reader *r, Instr *in)
         in->imm.idx2.b = bytes_u32(c);
         break;
     case IMM_MEMARG:
-        off = c->pos;
-        in->imm.mem.align = bytes_u32(c);
-        if (c->err)
-            break;
-        /* multi-memory signals an explicit memory index with bit 6 */
-        if (in->imm.mem.align >= 64 && in->imm.mem.align < 128) {
-            bytes_fail(c, off, "multi-memory is not supported yet "
-                       "(malformed memop flags 0x%x)", in->imm.mem.align);
-            break;
-        }
-        if (in->imm.mem.align >= 32) {
-            bytes_fail(c, off, "malformed memop flags (alignment exponent "
-                       "%u)", in->imm.mem.align);
-            break;
-        }
-        in->imm.mem.offset = bytes_u32(c);
-        in->imm.mem.mem = 0;
+        read_memarg(r, in);
+        break;
+    case IMM_MEMARG_LANE:
+        /* binary: memarg then laneidx, one byte; its bound is validation */
+        read_memarg(r, in);
+        in->imm.mem.lane = bytes_u8(c);
+        break;
+    case IMM_LANE:
+        in->imm.idx = bytes_u8(c);
+        break;
+    case IMM_V128:
+    case IMM_SHUFFLE:
+        /* v128.const: 16 bytes in memory order; i8x16.shuffle: 16 lane
+           index bytes, each checked (< 32) by validation */
+        p = bytes_take(c, 16);
+        if (p != NULL)
+            memcpy(in->imm.v128, p, 16);
         break;
     case IMM_MEM:
         read_zero(r, "memory index");
@@ -436,7 +469,6 @@ read_immediates(Reader *r, Instr *in)
         in->imm.f64 = bytes_f64(c);
         break;
     case IMM_SELECT_T:
-        off = c->pos;
         n = read_count(r, "result types");
         if (c->err)
             break;
@@ -511,6 +543,21 @@ read_expr(Reader *r)
             op = sub < NELEMS(r->opfc) ? r->opfc[sub] : 0;
             if (op == 0) {
                 bytes_fail(c, off, "illegal opcode 0xfc 0x%x", sub);
+                return e;
+            }
+        } else if (b == 0xFD) {
+            /* binary: vector instructions, 0xFD then a u32 opcode */
+            uint32_t sub = bytes_u32(c);
+            if (c->err)
+                return e;
+            if (sub >= RELAXED_SIMD_FIRST && sub <= RELAXED_SIMD_LAST) {
+                bytes_fail(c, off, "relaxed SIMD is not supported yet "
+                           "(illegal opcode 0xfd 0x%x)", sub);
+                return e;
+            }
+            op = sub < NELEMS(r->opfd) ? r->opfd[sub] : 0;
+            if (op == 0) {
+                bytes_fail(c, off, "illegal opcode 0xfd 0x%x", sub);
                 return e;
             }
         } else {

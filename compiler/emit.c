@@ -607,6 +607,44 @@ emit_header(EmitCtx *e, CWriter *h, CWriter *rets)
 
 /* ---- the .c file, before the functions ----------------------------------- */
 
+static bool
+has_v128(const ValType *v, uint32_t n)
+{
+    uint32_t i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] == VT_V128)
+            return true;
+    return false;
+}
+
+/*
+ * Whether any v128 value can occur: every one comes from a SIMD
+ * instruction, a parameter, local, global or call result.
+ */
+static bool
+uses_v128(const Module *m)
+{
+    uint32_t i, k;
+
+    for (i = 0; i < m->ntypes; i++)
+        if (has_v128(m->types[i].params, m->types[i].nparams) ||
+            has_v128(m->types[i].results, m->types[i].nresults))
+            return true;
+    for (i = 0; i < m->nglobals; i++)
+        if (m->globals[i].type == VT_V128)
+            return true;
+    for (i = m->nimported_funcs; i < m->nfuncs; i++) {
+        const Func *f = &m->funcs[i];
+        if (has_v128(f->locals, f->nlocals))
+            return true;
+        for (k = 0; k < f->body.n; k++)
+            if (op_info[f->body.code[k].op].prefix == 0xFD)
+                return true;
+    }
+    return false;
+}
+
 static void
 emit_prologue(EmitCtx *e, CWriter *c)
 {
@@ -635,6 +673,8 @@ emit_prologue(EmitCtx *e, CWriter *c)
     cw_line(c, "typedef int64_t s64;");
     cw_line(c, "typedef float f32;");
     cw_line(c, "typedef double f64;");
+    if (uses_v128(e->m))
+        cw_line(c, "typedef wrt_v128 v128;");
     cw_raw(c, "\n", 1);
 }
 

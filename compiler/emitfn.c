@@ -2,9 +2,10 @@
  * emitfn.c - one Wasm function body to one C function.
  *
  * The operand stack becomes C temporaries named by depth and type class:
- * i<d> (i32, u32), k<d> (i64, u64), x<d> (f32), d<d> (f64) and r<d>
- * (funcref and externref, void *).  So the value at depth d always lives in
- * the same variable, a block's results land in the slots at the block's
+ * i<d> (i32, u32), k<d> (i64, u64), x<d> (f32), d<d> (f64), r<d>
+ * (funcref and externref, void *) and v<d> (v128, the opaque wrt_v128 of
+ * rt/wrt_simd.h).  So the value at depth d always lives in the same
+ * variable, a block's results land in the slots at the block's
  * height without any copy on fallthrough, and only branches copy values
  * down to their target's height.  Blocks become labels and gotos, if/else
  * becomes C if/else, br_table a switch.  Code after br, br_table, return
@@ -41,7 +42,9 @@ typedef struct Frame {
     bool then_reachable;        /* the then arm falls through to end */
 } Frame;
 
-#define NCLASS 5
+/* The value classes; the reference class is the one of pointer type. */
+#define NCLASS 6
+#define REF_CLASS 4
 
 typedef struct Fn {
     EmitCtx *e;
@@ -67,9 +70,9 @@ typedef struct Fn {
     unsigned nextbuf;
 } Fn;
 
-static const char class_letter[NCLASS] = {'i', 'k', 'x', 'd', 'r'};
+static const char class_letter[NCLASS] = {'i', 'k', 'x', 'd', 'r', 'v'};
 static const char *const class_ctype[NCLASS] = {"u32", "u64", "f32", "f64",
-                                                "void *"};
+                                                "void *", "v128"};
 
 static void *
 xrealloc(void *p, size_t n)
@@ -92,7 +95,8 @@ vclass(ValType t)
     case VT_I64: return 1;
     case VT_F32: return 2;
     case VT_F64: return 3;
-    default: return 4;
+    case VT_V128: return 5;
+    default: return REF_CLASS;
     }
 }
 
@@ -106,7 +110,7 @@ const char *
 emitfn_stdtype(ValType t)
 {
     static const char *const std[NCLASS] = {"uint32_t", "uint64_t", "float",
-                                            "double", "void *"};
+                                            "double", "void *", "wrt_v128"};
     return std[vclass(t)];
 }
 
@@ -118,6 +122,7 @@ emitfn_sigletter(ValType t)
     case VT_I64: return 'I';
     case VT_F32: return 'f';
     case VT_F64: return 'F';
+    case VT_V128: return 'v';
     case VT_FUNCREF: return 'r';
     case VT_EXTERNREF: return 'e';
     default: return '?';
@@ -262,6 +267,7 @@ letter_type(char c)
     case 'I': return VT_I64;
     case 'f': return VT_F32;
     case 'F': return VT_F64;
+    case 'v': return VT_V128;
     case 'r': return VT_FUNCREF;
     case 'e': return VT_EXTERNREF;
     default: BUG("bad type letter in opcodes.def"); return VT_NONE;
@@ -505,6 +511,24 @@ fmt_i64(char *out, size_t cap, uint64_t v)
         snprintf(out, cap, "0x%016llxull", (unsigned long long)v);
 }
 
+/* v128.const: wrt_v128_make(LO, HI), the halves of the little-endian image */
+static void
+fmt_v128(char *out, size_t cap, const uint8_t *b)
+{
+    uint64_t lo = 0, hi = 0;
+    int k;
+
+    for (k = 7; k >= 0; k--) {
+        lo = (lo << 8) | b[k];
+        hi = (hi << 8) | b[k + 8];
+    }
+    if (lo == 0 && hi == 0)
+        snprintf(out, cap, "wrt_v128_make(0, 0)");
+    else
+        snprintf(out, cap, "wrt_v128_make(0x%016llxull, 0x%016llxull)",
+                 (unsigned long long)lo, (unsigned long long)hi);
+}
+
 /* ---- templates ----------------------------------------------------------- */
 
 /* Expand an opcodes.def template (see the token list there). */
@@ -524,7 +548,8 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     pop(fn, (uint32_t)np);
 
     switch (oi->imm) {
-    case IMM_MEMARG: mem = in->imm.mem.mem; break;
+    case IMM_MEMARG:
+    case IMM_MEMARG_LANE: mem = in->imm.mem.mem; break;
     case IMM_MEM: mem = in->imm.idx; break;
     case IMM_MEMORY_COPY:
         mem = in->imm.idx2.a;
@@ -538,7 +563,7 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
         n += (size_t)snprintf(line + n, sizeof line - n, "%s = ",
                               slot(fn, d));
     }
-    for (p = oi->tmpl; *p && n < sizeof line - 64; p++) {
+    for (p = oi->tmpl; *p && n < sizeof line - 128; p++) {
         if (*p != '$') {
             line[n++] = *p;
             continue;
@@ -568,6 +593,21 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
             else
                 n += (size_t)snprintf(line + n, sizeof line - n, "%lluull",
                                       (unsigned long long)in->imm.mem.offset);
+            break;
+        case 'L':
+            n += (size_t)snprintf(line + n, sizeof line - n, "%uu",
+                                  (unsigned)(oi->imm == IMM_MEMARG_LANE
+                                                 ? in->imm.mem.lane
+                                                 : in->imm.idx));
+            break;
+        case 'S':
+            n += (size_t)snprintf(line + n, sizeof line - n,
+                                  "(const uint8_t[16]){");
+            for (k = 0; k < 16; k++)
+                n += (size_t)snprintf(line + n, sizeof line - n, "%s%u",
+                                      k ? ", " : "",
+                                      (unsigned)in->imm.v128[k]);
+            line[n++] = '}';
             break;
         default:
             BUG("bad token in opcodes.def template");
@@ -793,6 +833,8 @@ emit_dummy_return(Fn *fn)
     cw_line(fn->w, "/* not reached */");
     if (fn->ft->nresults > 1)
         cw_line(fn->w, "return (%s){0};", t);
+    else if (fn->ft->results[0] == VT_V128)
+        cw_line(fn->w, "return wrt_v128_make(0, 0);");
     else
         cw_line(fn->w, "return 0;");
 }
@@ -830,7 +872,7 @@ emit_instr(Fn *fn, const Instr *in)
     const Module *m = fn->m;
     CWriter *w = fn->w;
     const OpInfo *oi = &op_info[in->op];
-    char lit[64];
+    char lit[80];
     const char *s;
     uint32_t d;
     Frame *f;
@@ -947,6 +989,11 @@ emit_instr(Fn *fn, const Instr *in)
         d = push(fn, VT_F64);
         stmt(fn, "%s = %s;", slot(fn, d), lit);
         break;
+    case OP_V128_CONST:
+        fmt_v128(lit, sizeof lit, in->imm.v128);
+        d = push(fn, VT_V128);
+        stmt(fn, "%s = %s;", slot(fn, d), lit);
+        break;
     case OP_REF_NULL:
         d = push(fn, in->imm.type);
         stmt(fn, "%s = NULL;", slot(fn, d));
@@ -1037,7 +1084,7 @@ emitfn_const_expr(EmitCtx *e, const Expr *x, const char **out)
 {
     const char *st[64];
     uint32_t n = 0, i;
-    char lit[64];
+    char lit[80];
 
     for (i = 0; i < x->n; i++) {
         const Instr *in = &x->code[i];
@@ -1064,6 +1111,10 @@ emitfn_const_expr(EmitCtx *e, const Expr *x, const char **out)
             break;
         case OP_F64_CONST:
             fmt_f64(lit, sizeof lit, in->imm.f64);
+            v = arena_strndup(e->a, lit, strlen(lit));
+            break;
+        case OP_V128_CONST:
+            fmt_v128(lit, sizeof lit, in->imm.v128);
             v = arena_strndup(e->a, lit, strlen(lit));
             break;
         case OP_REF_NULL:
@@ -1215,16 +1266,17 @@ declare_slots(Fn *fn, CWriter *c)
             if (!any) {
                 col = 4 + strlen(class_ctype[k]);
                 cw_printf(c, "    %s%s%s", class_ctype[k],
-                          k == 4 ? "" : " ", name);
-                col += len + (k == 4 ? 0 : 1);
+                          k == REF_CLASS ? "" : " ", name);
+                col += len + (k == REF_CLASS ? 0 : 1);
                 any = true;
             } else if (col + len + 3 > 79) {
                 cw_printf(c, ";\n    %s%s%s", class_ctype[k],
-                          k == 4 ? "" : " ", name);
-                col = 4 + strlen(class_ctype[k]) + len + (k == 4 ? 0 : 1);
+                          k == REF_CLASS ? "" : " ", name);
+                col = 4 + strlen(class_ctype[k]) + len +
+                      (k == REF_CLASS ? 0 : 1);
             } else {
-                cw_printf(c, ", %s%s", k == 4 ? "*" : "", name);
-                col += len + 2 + (k == 4 ? 1 : 0);
+                cw_printf(c, ", %s%s", k == REF_CLASS ? "*" : "", name);
+                col += len + 2 + (k == REF_CLASS ? 1 : 0);
             }
         }
         if (any)
@@ -1321,7 +1373,8 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
             const char *t = emitfn_ctype(fn.ltypes[i]);
             cw_line(c, "    %s%s%s = %s;", t,
                     t[strlen(t) - 1] == '*' ? "" : " ", fn.lnames[i],
-                    valtype_is_ref(fn.ltypes[i]) ? "NULL" : "0");
+                    valtype_is_ref(fn.ltypes[i]) ? "NULL"
+                    : fn.ltypes[i] == VT_V128 ? "wrt_v128_make(0, 0)" : "0");
         }
         mark = c->len;
         declare_slots(&fn, c);

@@ -222,9 +222,9 @@ static void
 print_version(void)
 {
     printf("w2c %s\n", W2C_VERSION);
-    printf("input: WebAssembly 2.0 modules without SIMD, binary (.wasm) or "
-           "text (.wat); output: C99 and native executables using WASI "
-           "preview1\n");
+    printf("input: WebAssembly 2.0 modules (SIMD included), binary "
+           "(.wasm) or text (.wat); output: C99 and native executables "
+           "using WASI preview1\n");
 }
 
 /* Long options: name, and whether it takes a value. */

@@ -8,8 +8,8 @@
  * unreachable code, and a control stack of frames that carry their label
  * types, the operand stack height at entry and an unreachable flag.
  *
- * Structure (section order, LEB ranges, data count presence, SIMD) belongs
- * to binread.c.  The module is not modified: the emitter tracks its own
+ * Structure (section order, LEB ranges, data count presence) belongs to
+ * binread.c.  The module is not modified: the emitter tracks its own
  * stack types.  Error messages carry the specification's phrase ("type
  * mismatch", "unknown global", ...) so the spec test runner can classify
  * them.  Validation stops at the first error.
@@ -399,10 +399,86 @@ natural_align(Opcode op)
         return 2;
     case OP_I64_LOAD: case OP_F64_LOAD: case OP_I64_STORE: case OP_F64_STORE:
         return 3;
+    /* SIMD: the width of the access, not of the vector */
+    case OP_V128_LOAD8_SPLAT: case OP_V128_LOAD8_LANE:
+    case OP_V128_STORE8_LANE:
+        return 0;
+    case OP_V128_LOAD16_SPLAT: case OP_V128_LOAD16_LANE:
+    case OP_V128_STORE16_LANE:
+        return 1;
+    case OP_V128_LOAD32_SPLAT: case OP_V128_LOAD32_ZERO:
+    case OP_V128_LOAD32_LANE: case OP_V128_STORE32_LANE:
+        return 2;
+    case OP_V128_LOAD8X8_S: case OP_V128_LOAD8X8_U: case OP_V128_LOAD16X4_S:
+    case OP_V128_LOAD16X4_U: case OP_V128_LOAD32X2_S: case OP_V128_LOAD32X2_U:
+    case OP_V128_LOAD64_SPLAT: case OP_V128_LOAD64_ZERO:
+    case OP_V128_LOAD64_LANE: case OP_V128_STORE64_LANE:
+        return 3;
+    case OP_V128_LOAD: case OP_V128_STORE:
+        return 4;
     default:
         BUG("memarg on an opcode that is not a load or store");
         return 0;
     }
+}
+
+/*
+ * The number of lanes an IMM_LANE or IMM_MEMARG_LANE immediate indexes
+ * (validation: the lane index must be smaller than the lane count).
+ */
+static uint32_t
+lane_count(Opcode op)
+{
+    switch (op) {
+    case OP_I8X16_EXTRACT_LANE_S: case OP_I8X16_EXTRACT_LANE_U:
+    case OP_I8X16_REPLACE_LANE: case OP_V128_LOAD8_LANE:
+    case OP_V128_STORE8_LANE:
+        return 16;
+    case OP_I16X8_EXTRACT_LANE_S: case OP_I16X8_EXTRACT_LANE_U:
+    case OP_I16X8_REPLACE_LANE: case OP_V128_LOAD16_LANE:
+    case OP_V128_STORE16_LANE:
+        return 8;
+    case OP_I32X4_EXTRACT_LANE: case OP_I32X4_REPLACE_LANE:
+    case OP_F32X4_EXTRACT_LANE: case OP_F32X4_REPLACE_LANE:
+    case OP_V128_LOAD32_LANE: case OP_V128_STORE32_LANE:
+        return 4;
+    case OP_I64X2_EXTRACT_LANE: case OP_I64X2_REPLACE_LANE:
+    case OP_F64X2_EXTRACT_LANE: case OP_F64X2_REPLACE_LANE:
+    case OP_V128_LOAD64_LANE: case OP_V128_STORE64_LANE:
+        return 2;
+    default:
+        BUG("lane immediate on an opcode without lanes");
+        return 0;
+    }
+}
+
+static bool
+check_lane(Validator *v, const Instr *in, uint32_t lane)
+{
+    uint32_t n = lane_count((Opcode)in->op);
+
+    if (lane >= n)
+        return fail(v, in->offset, "invalid lane index %u in %s: it has %u "
+                    "lanes", lane, op_info[in->op].text, n);
+    return true;
+}
+
+/* validation: memarg alignment must not be larger than natural */
+static bool
+check_align(Validator *v, const Instr *in)
+{
+    uint32_t natural = natural_align((Opcode)in->op);
+
+    if (in->imm.mem.align <= natural)
+        return true;
+    if (in->imm.mem.align < 32)
+        return fail(v, in->offset, "alignment must not be larger than "
+                    "natural in %s: %lu bytes, natural is %u",
+                    op_info[in->op].text, 1ul << in->imm.mem.align,
+                    1u << natural);
+    return fail(v, in->offset, "alignment must not be larger than natural "
+                "in %s: 2^%u bytes, natural is %u", op_info[in->op].text,
+                in->imm.mem.align, 1u << natural);
 }
 
 static bool
@@ -449,25 +525,23 @@ static bool
 check_immediate(Validator *v, const Instr *in)
 {
     const Module *m = v->m;
-    uint32_t natural;
+    uint32_t k;
 
     switch (op_info[in->op].imm) {
     case IMM_MEMARG:
-        /* validation: memarg alignment must not be larger than natural */
-        if (!check_memory(v, in, in->imm.mem.mem))
-            return false;
-        natural = natural_align((Opcode)in->op);
-        if (in->imm.mem.align > natural) {
-            if (in->imm.mem.align < 32)
-                return fail(v, in->offset, "alignment must not be larger "
-                            "than natural in %s: %lu bytes, natural is %u",
-                            op_info[in->op].text,
-                            1ul << in->imm.mem.align, 1u << natural);
-            return fail(v, in->offset, "alignment must not be larger than "
-                        "natural in %s: 2^%u bytes, natural is %u",
-                        op_info[in->op].text, in->imm.mem.align,
-                        1u << natural);
-        }
+        return check_memory(v, in, in->imm.mem.mem) && check_align(v, in);
+    case IMM_MEMARG_LANE:
+        return check_memory(v, in, in->imm.mem.mem) &&
+               check_align(v, in) && check_lane(v, in, in->imm.mem.lane);
+    case IMM_LANE:
+        return check_lane(v, in, in->imm.idx);
+    case IMM_SHUFFLE:
+        /* validation: i8x16.shuffle lane indices select from 32 lanes */
+        for (k = 0; k < 16; k++)
+            if (in->imm.v128[k] >= 32)
+                return fail(v, in->offset, "invalid lane index %u in "
+                            "i8x16.shuffle (immediate %u): it selects from "
+                            "32 lanes", in->imm.v128[k], k);
         return true;
     case IMM_MEM:
         return check_memory(v, in, in->imm.idx);
@@ -877,6 +951,7 @@ check_const(Validator *v, const Expr *e, ValType want, uint32_t off,
         case OP_I64_CONST: t = VT_I64; break;
         case OP_F32_CONST: t = VT_F32; break;
         case OP_F64_CONST: t = VT_F64; break;
+        case OP_V128_CONST: t = VT_V128; break;
         case OP_REF_NULL:
             if (!valtype_is_ref(in->imm.type))
                 return fail(v, in->offset, "type mismatch in ref.null: %s is "
@@ -1150,15 +1225,13 @@ build_sigs(Validator *v)
         const OpInfo *oi = &op_info[op];
         Sig *s = &v->sig[op];
         memset(s, 0, sizeof *s);
-        if (oi->params == NULL || oi->results == NULL ||
-            oi->imm == IMM_V128 || oi->imm == IMM_SHUFFLE ||
-            oi->imm == IMM_LANE || oi->imm == IMM_MEMARG_LANE) {
+        if (oi->params == NULL || oi->results == NULL) {
             s->custom = true;
             continue;
         }
         s->check_imm = oi->imm != IMM_NONE && oi->imm != IMM_I32 &&
                        oi->imm != IMM_I64 && oi->imm != IMM_F32 &&
-                       oi->imm != IMM_F64;
+                       oi->imm != IMM_F64 && oi->imm != IMM_V128;
         if (strlen(oi->params) > 3 || strlen(oi->results) > 1)
             BUG("opcodes.def signature longer than the validator expects");
         s->nparams = (uint8_t)strlen(oi->params);
@@ -1172,6 +1245,7 @@ build_sigs(Validator *v)
             case 'I': t = VT_I64; break;
             case 'f': t = VT_F32; break;
             case 'F': t = VT_F64; break;
+            case 'v': t = VT_V128; break;
             case 'r': t = VT_FUNCREF; break;
             default:
                 BUG("unknown type letter in opcodes.def");

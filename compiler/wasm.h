@@ -115,7 +115,7 @@ typedef struct Instr {
     } imm;
 } Instr;
 
-/* A sequence of instructions; bodies and constant expressions end with OP_END. */
+/* A sequence of instructions; bodies and constant expressions end in OP_END. */
 typedef struct Expr {
     Instr *code;
     uint32_t n;

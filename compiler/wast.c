@@ -249,11 +249,49 @@ parse_module(WastParser *w, WastModule *mod)
     next(w);
 }
 
-/* Value of an (x.const ...) form's literal; v128 is skipped. */
+/*
+ * (v128.const shape lit*), the current token the shape.  In a result, a
+ * float lane may be nan:canonical or nan:arithmetic.
+ */
+static void
+parse_v128(WastParser *w, WastValue *v, bool result)
+{
+    WatToken *t = &w->t;
+    WatShape shape;
+    unsigned lanes, k;
+    WatNum st;
+
+    v->type = VT_V128;
+    if (t->kind != WT_KEYWORD ||
+        !watlex_shape(w->src + t->off, t->len, &shape, &lanes))
+        unexpected(w, "a vector shape");
+    v->lane_bits = (uint8_t)(128 / lanes);
+    v->lane_float = shape == WSHAPE_F32X4 || shape == WSHAPE_F64X2;
+    next(w);
+    for (k = 0; k < lanes; k++) {
+        if (result && v->lane_float && is_kw(w, t, "nan:canonical")) {
+            v->lane_nan[k] = WNAN_CANONICAL;
+        } else if (result && v->lane_float &&
+                   is_kw(w, t, "nan:arithmetic")) {
+            v->lane_nan[k] = WNAN_ARITHMETIC;
+        } else {
+            if (t->kind != WT_NUM && t->kind != WT_KEYWORD)
+                unexpected(w, "a lane literal");
+            st = watlex_lane(shape, k, w->src + t->off, t->len, v->v128);
+            if (st == WNUM_MALFORMED)
+                unexpected(w, "a lane literal");
+            if (st == WNUM_RANGE)
+                wfail(w, t->off, "constant out of range");
+        }
+        next(w);
+    }
+    expect(w, WT_RPAR, "')'");
+}
+
+/* Value of an (x.const ...) form's literal. */
 static void
 parse_value(WastParser *w, WastValue *v, bool result)
 {
-    size_t open = w->t.off;
     WatToken *t = &w->t;
     WatNum st = WNUM_OK;
     const uint8_t *txt;
@@ -264,9 +302,8 @@ parse_value(WastParser *w, WastValue *v, bool result)
     expect(w, WT_LPAR, "a value");
     txt = w->src + t->off;
     if (is_kw(w, t, "v128.const")) {
-        v->type = VT_V128;
-        w->lx.pos = skip_balanced(w, open);
         next(w);
+        parse_v128(w, v, result);
         return;
     }
     if (is_kw(w, t, "i32.const") || is_kw(w, t, "i64.const")) {

@@ -38,13 +38,23 @@ typedef enum WastNan {
 
 /* An argument or expected result. */
 typedef struct WastValue {
-    ValType type;           /* i32 i64 f32 f64 funcref externref (v128 later) */
+    ValType type;           /* i32 i64 f32 f64 v128 funcref externref */
     uint64_t bits;          /* integer value or float bit pattern; for
                                ref.extern N the N */
     WastNan nan;
     bool is_null;           /* ref.null */
     bool any_ref;           /* result (ref.func) / (ref.extern) with no index:
                                any non-null reference of that type */
+    /*
+     * v128: the 16 bytes in Wasm lane order (little-endian memory order),
+     * the shape the script wrote it in (lanes of lane_bits bits, floats
+     * when lane_float), and for expected results in f32x4 / f64x2 each
+     * lane's nan kind; a lane with a nan pattern has zero bytes.
+     */
+    uint8_t v128[16];
+    uint8_t lane_bits;      /* 8, 16, 32 or 64 */
+    bool lane_float;
+    WastNan lane_nan[4];
 } WastValue;
 
 typedef struct WastAction {

@@ -575,3 +575,58 @@ watlex_f64(const uint8_t *p, size_t n, uint64_t *out)
 {
     return parse_float(p, n, true, out);
 }
+
+bool
+watlex_shape(const uint8_t *p, size_t n, WatShape *shape, unsigned *lanes)
+{
+    static const struct {
+        const char *text;
+        WatShape shape;
+        unsigned lanes;
+    } shapes[] = {
+        {"i8x16", WSHAPE_I8X16, 16}, {"i16x8", WSHAPE_I16X8, 8},
+        {"i32x4", WSHAPE_I32X4, 4}, {"i64x2", WSHAPE_I64X2, 2},
+        {"f32x4", WSHAPE_F32X4, 4}, {"f64x2", WSHAPE_F64X2, 2}
+    };
+    size_t k;
+
+    for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
+        if (is_text(p, n, shapes[k].text)) {
+            *shape = shapes[k].shape;
+            *lanes = shapes[k].lanes;
+            return true;
+        }
+    return false;
+}
+
+WatNum
+watlex_lane(WatShape shape, unsigned lane, const uint8_t *p, size_t n,
+            uint8_t bytes[16])
+{
+    uint64_t v = 0;
+    uint32_t f = 0;
+    unsigned width, k;
+    WatNum st;
+
+    switch (shape) {
+    case WSHAPE_I8X16: width = 1; st = watlex_int(p, n, 8, &v); break;
+    case WSHAPE_I16X8: width = 2; st = watlex_int(p, n, 16, &v); break;
+    case WSHAPE_I32X4: width = 4; st = watlex_int(p, n, 32, &v); break;
+    case WSHAPE_I64X2: width = 8; st = watlex_int(p, n, 64, &v); break;
+    case WSHAPE_F32X4:
+        width = 4;
+        st = watlex_f32(p, n, &f);
+        v = f;
+        break;
+    default:
+        width = 8;
+        st = watlex_f64(p, n, &v);
+        break;
+    }
+    if (st != WNUM_OK)
+        return st;
+    /* Wasm lane order is little-endian memory order, whatever the host */
+    for (k = 0; k < width; k++)
+        bytes[lane * width + k] = (uint8_t)(v >> (8 * k));
+    return WNUM_OK;
+}

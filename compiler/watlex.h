@@ -71,7 +71,7 @@ typedef enum WatNum {
 WatNum watlex_nat(const uint8_t *p, size_t n, uint64_t max, uint64_t *out);
 
 /*
- * An integer literal of bits 32 or 64 (text: iN), signed or unsigned:
+ * An integer literal of bits 8, 16, 32 or 64 (text: iN), signed or unsigned:
  * -2^(N-1) .. 2^N-1, returned as its N-bit two's complement pattern.
  */
 WatNum watlex_int(const uint8_t *p, size_t n, unsigned bits, uint64_t *out);
@@ -83,5 +83,31 @@ WatNum watlex_int(const uint8_t *p, size_t n, unsigned bits, uint64_t *out);
  */
 WatNum watlex_f32(const uint8_t *p, size_t n, uint32_t *out);
 WatNum watlex_f64(const uint8_t *p, size_t n, uint64_t *out);
+
+/* The lane shapes of v128.const (text: vector instructions). */
+typedef enum WatShape {
+    WSHAPE_I8X16,
+    WSHAPE_I16X8,
+    WSHAPE_I32X4,
+    WSHAPE_I64X2,
+    WSHAPE_F32X4,
+    WSHAPE_F64X2
+} WatShape;
+
+/*
+ * Whether p[0..n) names a shape ("i8x16" ... "f64x2"); sets *shape and
+ * *lanes, the number of lane literals v128.const takes in that shape.
+ */
+bool watlex_shape(const uint8_t *p, size_t n, WatShape *shape,
+                  unsigned *lanes);
+
+/*
+ * One lane literal of v128.const in shape: integer lanes take iN literals
+ * (-2^(N-1) .. 2^N-1), float lanes fN literals.  On success the lane's
+ * bits are stored at its little-endian position in bytes[16] (lane k of
+ * an N-bit shape occupies bytes k*N/8 .. (k+1)*N/8-1).
+ */
+WatNum watlex_lane(WatShape shape, unsigned lane, const uint8_t *p, size_t n,
+                   uint8_t bytes[16]);
 
 #endif /* COMPILER_WATLEX_H */

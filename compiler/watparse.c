@@ -177,20 +177,20 @@ static const char *const other_keywords[] = {
     "module", "type", "func", "param", "result", "import", "export",
     "table", "memory", "global", "local", "elem", "data", "offset", "item",
     "declare", "start", "mut", "funcref", "externref", "i32", "i64", "f32",
-    "f64", "then", "else", "end", "extern", "binary", "quote", "inf", "nan",
+    "f64", "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2",
+    "then", "else", "end", "extern", "binary", "quote", "inf", "nan",
     "nan:canonical", "nan:arithmetic", NULL
 };
 
+/* Relaxed SIMD (Wasm 3.0) mnemonics: <shape>.relaxed_<op> */
 static bool
-is_simd_word(Parser *p, const WatToken *t)
+is_relaxed_simd(Parser *p, const WatToken *t)
 {
-    static const char *const pre[] = {
-        "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2", NULL
-    };
-    size_t k;
+    const uint8_t *s = p->src + t->off;
+    uint32_t k;
 
-    for (k = 0; pre[k] != NULL; k++)
-        if (tok_has_prefix(p, t, pre[k]))
+    for (k = 0; k + 9 <= t->len; k++)
+        if (memcmp(s + k, ".relaxed_", 9) == 0)
             return true;
     return false;
 }
@@ -222,8 +222,8 @@ unexpected(Parser *p, const char *expected)
     case WT_RESERVED:
         fail(p, t->off, "unknown operator %.*s", n, txt);
     case WT_KEYWORD:
-        if (is_simd_word(p, t))
-            fail(p, t->off, "SIMD (v128) is not supported yet (unknown "
+        if (is_relaxed_simd(p, t))
+            fail(p, t->off, "relaxed SIMD is not supported yet (unknown "
                  "operator %.*s)", n, txt);
         for (k = 0; other_keywords[k] != NULL; k++)
             if (tok_is(p, t, other_keywords[k]))
@@ -483,7 +483,8 @@ try_valtype(Parser *p, ValType *out)
 {
     static const struct { const char *s; ValType t; } vts[] = {
         {"i32", VT_I32}, {"i64", VT_I64}, {"f32", VT_F32}, {"f64", VT_F64},
-        {"funcref", VT_FUNCREF}, {"externref", VT_EXTERNREF}
+        {"v128", VT_V128}, {"funcref", VT_FUNCREF},
+        {"externref", VT_EXTERNREF}
     };
     size_t k;
 
@@ -493,8 +494,6 @@ try_valtype(Parser *p, ValType *out)
             p->i++;
             return true;
         }
-    if (tok_is(p, cur(p), "v128"))
-        fail(p, cur(p)->off, "SIMD (v128) is not supported yet");
     return false;
 }
 
@@ -824,6 +823,20 @@ natural_align(uint16_t op)
         return 1;
     case OP_I64_LOAD: case OP_F64_LOAD: case OP_I64_STORE: case OP_F64_STORE:
         return 3;
+    /* SIMD: the width of the access, not of the vector */
+    case OP_V128_LOAD8_SPLAT: case OP_V128_LOAD8_LANE:
+    case OP_V128_STORE8_LANE:
+        return 0;
+    case OP_V128_LOAD16_SPLAT: case OP_V128_LOAD16_LANE:
+    case OP_V128_STORE16_LANE:
+        return 1;
+    case OP_V128_LOAD8X8_S: case OP_V128_LOAD8X8_U: case OP_V128_LOAD16X4_S:
+    case OP_V128_LOAD16X4_U: case OP_V128_LOAD32X2_S: case OP_V128_LOAD32X2_U:
+    case OP_V128_LOAD64_SPLAT: case OP_V128_LOAD64_ZERO:
+    case OP_V128_LOAD64_LANE: case OP_V128_STORE64_LANE:
+        return 3;
+    case OP_V128_LOAD: case OP_V128_STORE:
+        return 4;
     default:
         return 2;
     }
@@ -911,6 +924,109 @@ parse_const(Parser *p, Instr *in)
              (int)(t->len > 40 ? 40 : t->len),
              (const char *)p->src + t->off);
     p->i++;
+}
+
+/*
+ * A token that is meant as a number: what v128.const and i8x16.shuffle
+ * count as their literals, well-formed or not.
+ */
+static bool
+is_literal_like(Parser *p, const WatToken *t)
+{
+    return t->kind == WT_NUM || t->kind == WT_RESERVED ||
+           tok_has_prefix(p, t, "nan") || tok_has_prefix(p, t, "inf");
+}
+
+/*
+ * text: v128.const shape lit*, the cursor after the mnemonic.  The number
+ * of literals is checked first ("wrong number of lane literals"), then
+ * each literal with its lane's range ("constant out of range").
+ */
+static void
+parse_v128_const(Parser *p, Instr *in)
+{
+    WatToken *t = cur(p);
+    WatShape shape;
+    unsigned lanes, k, n;
+    WatNum st;
+
+    if (t->kind != WT_KEYWORD ||
+        !watlex_shape(p->src + t->off, t->len, &shape, &lanes))
+        unexpected(p, "a vector shape (i8x16, i16x8, i32x4, i64x2, f32x4 "
+                   "or f64x2)");
+    p->i++;
+    for (n = 0; is_literal_like(p, peek(p, n)); n++)
+        ;
+    if (n != lanes)
+        fail(p, t->off, "wrong number of lane literals: %.*s takes %u, "
+             "found %u", (int)t->len, (const char *)p->src + t->off, lanes,
+             n);
+    for (k = 0; k < lanes; k++) {
+        WatToken *l = cur(p);
+        st = watlex_lane(shape, k, p->src + l->off, l->len, in->imm.v128);
+        if (st == WNUM_MALFORMED)
+            unexpected(p, "a lane literal");
+        if (st == WNUM_RANGE)
+            fail(p, l->off, "constant out of range (lane %u of v128.const "
+                 "%.*s)", k, (int)t->len, (const char *)p->src + t->off);
+        p->i++;
+    }
+}
+
+/*
+ * A lane index of the text format: a u8 literal, no sign.  The bound that
+ * depends on the shape is a validation rule ("invalid lane index").
+ */
+static uint8_t
+parse_laneidx(Parser *p)
+{
+    WatToken *t = cur(p);
+    uint64_t v = 0;
+
+    if (t->kind != WT_NUM ||
+        watlex_nat(p->src + t->off, t->len, UINT64_MAX, &v) ==
+        WNUM_MALFORMED) {
+        if (t->kind == WT_NUM || t->kind == WT_RESERVED ||
+            t->kind == WT_KEYWORD)
+            fail(p, t->off, "unexpected token %.*s, expected a lane index",
+                 (int)(t->len > 40 ? 40 : t->len),
+                 (const char *)p->src + t->off);
+        unexpected(p, "a lane index");
+    }
+    if (watlex_nat(p->src + t->off, t->len, 255, &v) != WNUM_OK)
+        fail(p, t->off, "malformed lane index %.*s (a lane index is a "
+             "byte)", (int)(t->len > 40 ? 40 : t->len),
+             (const char *)p->src + t->off);
+    p->i++;
+    return (uint8_t)v;
+}
+
+/*
+ * text: i8x16.shuffle laneidx^16.  Exactly 16 literals ("invalid lane
+ * length"), each a byte ("malformed lane index"); that they are below 32
+ * is validation.
+ */
+static void
+parse_shuffle(Parser *p, Instr *in)
+{
+    uint32_t n, k;
+    uint64_t v;
+
+    for (n = 0; is_literal_like(p, peek(p, n)); n++)
+        ;
+    if (n != 16)
+        fail(p, in->offset, "invalid lane length: i8x16.shuffle takes 16 "
+             "lane indices, found %u", n);
+    for (k = 0; k < 16; k++) {
+        WatToken *t = cur(p);
+        if (t->kind != WT_NUM ||
+            watlex_nat(p->src + t->off, t->len, 255, &v) != WNUM_OK)
+            fail(p, t->off, "malformed lane index %.*s in i8x16.shuffle",
+                 (int)(t->len > 40 ? 40 : t->len),
+                 (const char *)p->src + t->off);
+        in->imm.v128[k] = (uint8_t)v;
+        p->i++;
+    }
 }
 
 /* A local index: number or a $id bound by params and locals. */
@@ -1003,6 +1119,19 @@ parse_immediates(Parser *p, Instr *in)
     case IMM_MEMARG:
         parse_memarg(p, in);
         break;
+    case IMM_MEMARG_LANE:
+        parse_memarg(p, in);
+        in->imm.mem.lane = parse_laneidx(p);
+        break;
+    case IMM_LANE:
+        in->imm.idx = parse_laneidx(p);
+        break;
+    case IMM_V128:
+        parse_v128_const(p, in);
+        break;
+    case IMM_SHUFFLE:
+        parse_shuffle(p, in);
+        break;
     case IMM_MEM:
         in->imm.idx = 0;
         break;
@@ -1046,7 +1175,7 @@ parse_immediates(Parser *p, Instr *in)
         }
         break;
     default:
-        fail(p, in->offset, "SIMD (v128) is not supported yet");
+        BUG("watparse: immediate kind without a parser");
     }
 }
 

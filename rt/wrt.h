@@ -718,4 +718,7 @@ WRT_DEFINE_TRUNC_SAT(i64_trunc_sat_f64_u, double, uint64_t, uint64_t,
 #define WRT_F32(bits) wrt_f32_reinterpret_i32(bits)
 #define WRT_F64(bits) wrt_f64_reinterpret_i64(bits)
 
+/* 128-bit SIMD: the v128 type and one helper per vector instruction. */
+#include "wrt_simd.h"
+
 #endif /* WRT_H */

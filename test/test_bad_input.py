@@ -327,18 +327,19 @@ def make_cases():
     code_case("drop-empty-stack", asm("nop", "drop"), (b"\x01\x1a", 1))
     code_case("if-without-condition", asm("if", "end"), (b"\x04\x40", 0))
 
-    # Features not implemented yet are named.
-    v128_const = b"\xfd\x0c" + bytes(range(16))
-    d, _ = with_func(v128_const + b"\x1a")
-    case("simd-v128-const", d, find_unique(d, v128_const), ["simd"])
-    d, _ = with_func(asm("i32.const 7") + b"\xfd\x0f\x1a")
-    case("simd-splat", d, find_unique(d, b"\x41\x07\xfd\x0f") + 2,
-         ["simd"])
-    d = raw((SEC_TYPE, b"\x01" + functype([V128], [])))
-    case("v128-param-type", d, find_unique(d, b"\x60\x01\x7b") + 2,
-         ["simd|v128"])
-    d, _ = with_func(b"", locals_=[V128])
-    case("v128-local", d, None, ["simd|v128"])
+    # Features not implemented yet are named, at the instruction or type.
+    relaxed = b"\xfd\x80\x02"        # i8x16.relaxed_swizzle (Wasm 3.0)
+    d, _ = with_func(relaxed)
+    case("relaxed-simd", d, find_unique(d, relaxed), ["relaxed simd"])
+    atomic = b"\xfe\x03\x00"         # atomic.fence
+    d, _ = with_func(atomic)
+    case("threads-atomic", d, find_unique(d, atomic), ["threads"])
+    tail = b"\x12\x00"               # return_call 0
+    d, _ = with_func(tail)
+    case("tail-call", d, find_unique(d, tail), ["tail call"])
+    d = raw((SEC_TYPE, b"\x01" + functype([0x63], [])))
+    case("typed-ref-param-type", d, find_unique(d, b"\x60\x01\x63") + 2,
+         ["typed function references"])
 
     # Imports the executable cannot provide.
     def import_case(cname, module, field, params, results, words):

@@ -4,15 +4,18 @@ exit 0 when all their checks pass.
 Which sources a unit test links is decided by its file name:
 
   test_rt*.c, test_wasi*.c   the runtime: rt/*.c and wasi-rt/*.c, with
-                             -Irt -Iwasi-rt, -lm -lpthread
+  test_simd*.c               -Irt -Iwasi-rt, -lm -lpthread
   anything else              the compiler: compiler/*.c except main.c,
                              with -Icompiler
 
 Each side's sources are compiled once into a static archive, so a test
 pulls in only the files it uses (test_bytes.c gets bytes.c, diag.c and
-arena.c).  Tests compile with the project's warning flags and -O1 -g;
-under `make check SANITIZE=1` (W2C_TEST_FLAGS mentions -fsanitize) the
-archives and the tests are built with ASan and UBSan as well.
+arena.c).  test_simd*.c is built twice, as is (the fast SIMD path) and
+with -DWRT_SIMD_PORTABLE=1: both must pass and print the same last line
+(a digest of every result).  Tests compile with the project's warning
+flags and -O1 -g; under `make check SANITIZE=1` (W2C_TEST_FLAGS mentions
+-fsanitize) the archives and the tests are built with ASan and UBSan as
+well.
 """
 import os
 
@@ -52,7 +55,8 @@ SIDES = {
 
 
 def side_of(name):
-    return "runtime" if name.startswith(("test_rt", "test_wasi")) \
+    return "runtime" if name.startswith(("test_rt", "test_wasi",
+                                         "test_simd")) \
         else "compiler"
 
 
@@ -95,14 +99,20 @@ def test_unit(name, archives, tmp_path):
     side = side_of(name)
     cfg = SIDES[side]
     lib = archives(side)
-    exe = tmp_path / name[:-2]
-    r = run([NATIVE_CC, *WARN, *SANFLAGS, *cfg["inc"], UNIT / name, lib,
-             *cfg["libs"], "-o", exe])
-    assert r.returncode == 0, f"compiling {name} failed:\n{r.stderr}"
-    env = dict(os.environ)
-    env.setdefault("ASAN_OPTIONS", "halt_on_error=1")
-    env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
-    r = run([exe], cwd=tmp_path, env=env, timeout=120)
-    assert r.returncode == 0, \
-        f"{name} exited {r.returncode}\nstdout:\n{r.stdout}\n" \
-        f"stderr:\n{r.stderr}"
+    variants = [[], ["-DWRT_SIMD_PORTABLE=1"]] \
+        if name.startswith("test_simd") else [[]]
+    last = []
+    for k, defs in enumerate(variants):
+        exe = tmp_path / (name[:-2] + str(k))
+        r = run([NATIVE_CC, *WARN, *SANFLAGS, *defs, *cfg["inc"],
+                 UNIT / name, lib, *cfg["libs"], "-o", exe])
+        assert r.returncode == 0, f"compiling {name} failed:\n{r.stderr}"
+        env = dict(os.environ)
+        env.setdefault("ASAN_OPTIONS", "halt_on_error=1")
+        env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+        r = run([exe], cwd=tmp_path, env=env, timeout=120)
+        assert r.returncode == 0, \
+            f"{name} {' '.join(defs)} exited {r.returncode}\n" \
+            f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}"
+        last.append((r.stdout.strip().splitlines() or [""])[-1])
+    assert len(set(last)) == 1, f"{name}: the builds differ: {last}"

@@ -1,5 +1,4 @@
 /* clang: -msimd128 */
-/* w2c-unsupported: SIMD */
 /* Loops the optimiser vectorises: with -msimd128 at -O2 clang emits 128-bit
  * SIMD (v128 loads/stores, i32x4/f32x4 arithmetic, shuffles).  Only
  * integer and exactly-rounded float work, so any vector width agrees. */

@@ -7,10 +7,9 @@ Every top-level .wast file of the spec directory is handed to w2c-spec
     PASS  i32.wast  374 passed, 0 failed
     FAIL  elem.wast  60 passed, 4 failed      (then its failures, indented)
     XFAIL ...                                 (listed in expected-failures.txt)
-    UNSUPPORTED simd_add.wast: SIMD not supported yet (issue 4)
 
-then the total over the non-SIMD files, in exactly the form
-"N passed, N failed" (commands), and the run time.
+then the total over all files, in exactly the form "N passed, N failed"
+(commands), and the run time.
 
 The spec directory: $W2C_SPEC_DIR, else third_party-spec/ when it is
 checked out (holds .wast files), else ../shared/wasm-testsuite-2.0 beside
@@ -60,9 +59,9 @@ def expected_failures():
     return names
 
 
-def run_one(runner, path, opt):
+def run_one(runner, path, opt, cc=None):
     """Run w2c-spec on one script: (passed, failed, failure lines, note)."""
-    cmd = [str(runner), str(path), opt]
+    cmd = [str(runner), str(path), opt] + (["--cc=" + cc] if cc else [])
     try:
         r = subprocess.run(cmd, capture_output=True, text=True,
                            errors="replace", timeout=FILE_TIMEOUT)
@@ -98,6 +97,9 @@ def main():
                     help="only scripts whose name contains this")
     ap.add_argument("-O", dest="opt", default="0",
                     help="optimisation level of the test programs")
+    ap.add_argument("--cc", default=None,
+                    help="C compiler command for the spec programs, e.g. "
+                    "'cc -DWRT_SIMD_PORTABLE=1' for the portable SIMD path")
     ap.add_argument("-v", action="store_true",
                     help="show every failure line")
     args = ap.parse_args()
@@ -114,20 +116,12 @@ def main():
     runner = Path(args.runner).resolve()
     print("spec: %d scripts from %s" % (len(files), sdir), flush=True)
 
-    supported = []
-    for f in files:
-        if f.name.startswith("simd_"):
-            print("UNSUPPORTED %s: SIMD not supported yet (issue 4)"
-                  % f.name, flush=True)
-        else:
-            supported.append(f)
-
     total_pass = total_fail = 0
     bad = []                # (file, why) that make the run fail
     npass_files = 0
     with concurrent.futures.ThreadPoolExecutor(max(1, args.j)) as pool:
-        futs = {pool.submit(run_one, runner, f, "-O" + args.opt): f
-                for f in supported}
+        futs = {pool.submit(run_one, runner, f, "-O" + args.opt, args.cc): f
+                for f in files}
         for fut in concurrent.futures.as_completed(futs):
             f = futs[fut]
             passed, failed, fails, note = fut.result()
@@ -157,12 +151,11 @@ def main():
                           % (len(fails) - len(shown), f.name))
                 sys.stdout.flush()
 
-    for name in sorted(xfail - {f.name for f in supported}):
+    for name in sorted(xfail - {f.name for f in files}):
         if not args.k and not (sdir / name).exists():
             bad.append((name, "listed in expected-failures.txt but not in "
                         "the suite"))
-    print("%d of %d scripts passed; %d SIMD scripts not supported yet"
-          % (npass_files, len(supported), len(files) - len(supported)))
+    print("%d of %d scripts passed" % (npass_files, len(files)))
     for name, why in sorted(bad):
         print("make spec: %s: %s" % (name, why))
     print("%d passed, %d failed" % (total_pass, total_fail))

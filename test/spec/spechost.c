@@ -316,6 +316,106 @@ spec_ref(int cmd, int k, const void *got, int kind, const void *want)
     return 0;
 }
 
+#ifdef SPEC_SIMD
+/*
+ * v128 results (w2c-spec defines SPEC_SIMD when the script has v128
+ * values).  want_lo/want_hi are bytes 0..7 and 8..15 of the expected value
+ * in Wasm lane order; bits and is_float give the shape the script wrote
+ * (lanes of 8, 16, 32 or 64 bits); nans has one character per float lane:
+ * '-' exact bits, 'c' nan:canonical, 'a' nan:arithmetic.  A wrt_v128 is the
+ * 16-byte little-endian image of the vector on every host (rt/wrt.h), so
+ * its bytes are read with memcpy.
+ */
+typedef char spec_v128_is_16_bytes[sizeof(wrt_v128) == 16 ? 1 : -1];
+
+/* Lane k of a little-endian byte image, bits wide. */
+static uint64_t
+spec_lane(const uint8_t *b, unsigned bits, unsigned k)
+{
+    unsigned n = bits / 8, j;
+    uint64_t x = 0;
+
+    for (j = n; j > 0; j--)
+        x = x << 8 | b[k * n + j - 1];
+    return x;
+}
+
+static void
+spec_print_lanes(char *out, size_t size, const uint8_t *b, unsigned bits,
+                 int is_float, const char *nans)
+{
+    unsigned k, lanes = 128 / bits;
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (k = 0; k < lanes && len < size; k++) {
+        uint64_t x = spec_lane(b, bits, k);
+        const char *sep = k ? " " : "";
+        int w;
+        if (nans != NULL && nans[k] == 'c')
+            w = snprintf(out + len, size - len, "%snan:canonical", sep);
+        else if (nans != NULL && nans[k] == 'a')
+            w = snprintf(out + len, size - len, "%snan:arithmetic", sep);
+        else if (is_float && bits == 32)
+            w = snprintf(out + len, size - len, "%s%.9g(0x%08x)", sep,
+                         (double)wrt_f32_reinterpret_i32((uint32_t)x),
+                         (unsigned)x);
+        else if (is_float)
+            w = snprintf(out + len, size - len, "%s%.17g(0x%016llx)", sep,
+                         wrt_f64_reinterpret_i64(x), (unsigned long long)x);
+        else
+            w = snprintf(out + len, size - len, "%s0x%0*llx", sep,
+                         (int)(bits / 4), (unsigned long long)x);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
+static int
+spec_v128(int cmd, int k, wrt_v128 gotv, uint64_t want_lo, uint64_t want_hi,
+          unsigned bits, int is_float, const char *nans)
+{
+    static const char *const shapes[2][4] = {
+        {"i8x16", "i16x8", "i32x4", "i64x2"},
+        {"?", "?", "f32x4", "f64x2"}
+    };
+    uint8_t got[16], want[16];
+    char gs[400], ws[400];
+    unsigned i, lanes = 128 / bits, si;
+    int ok = 1;
+
+    memcpy(got, &gotv, 16);
+    for (i = 0; i < 8; i++) {
+        want[i] = (uint8_t)(want_lo >> (8 * i));
+        want[8 + i] = (uint8_t)(want_hi >> (8 * i));
+    }
+    for (i = 0; i < lanes; i++) {
+        uint64_t g = spec_lane(got, bits, i);
+        char nk = is_float && nans[i] ? nans[i] : '-';
+        if (nk == 'c' && bits == 32)
+            ok = ok && (g & 0x7FFFFFFFu) == 0x7FC00000u;
+        else if (nk == 'a' && bits == 32)
+            ok = ok && (g & 0x7FC00000u) == 0x7FC00000u;
+        else if (nk == 'c')
+            ok = ok && (g & 0x7FFFFFFFFFFFFFFFull) == 0x7FF8000000000000ull;
+        else if (nk == 'a')
+            ok = ok && (g & 0x7FF8000000000000ull) == 0x7FF8000000000000ull;
+        else
+            ok = ok && g == spec_lane(want, bits, i);
+    }
+    if (ok)
+        return 1;
+    si = bits == 8 ? 0 : bits == 16 ? 1 : bits == 32 ? 2 : 3;
+    spec_print_lanes(ws, sizeof ws, want, bits, is_float,
+                     is_float ? nans : NULL);
+    spec_print_lanes(gs, sizeof gs, got, bits, is_float, NULL);
+    spec_fail(cmd, "result %d: expected v128 %s [%s], got [%s]", k,
+              shapes[is_float ? 1 : 0][si], ws, gs);
+    return 0;
+}
+#endif /* SPEC_SIMD */
+
 /* ---- the spectest module ----------------------------------------------- */
 
 static uint32_t spectest_global_i32 = 666;
