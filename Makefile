@@ -58,7 +58,8 @@ OBJS = $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o)
 # The runtime every executable links, in this order; driver.c gets the same
 # list, so what is installed is what w2c compiles.
 RT_SRCS = rt/mem.c rt/table.c rt/trap.c
-WASI_RT_SRCS = wasi-rt/guest.c wasi-rt/errno.c wasi-rt/fd.c \
+WASI_RT_SRCS = wasi-rt/guest.c wasi-rt/errno.c wasi-rt/fd.c wasi-rt/path.c \
+               wasi-rt/sock.c \
                wasi-rt/proc.c wasi-rt/run.c
 RT_HDRS = $(wildcard rt/*.h)
 WASI_RT_HDRS = $(wildcard wasi-rt/*.h)

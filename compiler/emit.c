@@ -1104,6 +1104,24 @@ emit_exports(EmitCtx *e, CWriter *c)
     }
 }
 
+/* One NULL-terminated list of build-time grants as a static array. */
+static void
+emit_grant_list(CWriter *c, const char *name, const char *what,
+                const char *const *v, uint32_t n)
+{
+    uint32_t i;
+
+    cw_line(c, "/* %s */", what);
+    cw_line(c, "static const char *const %s[] = {", name);
+    for (i = 0; i < n; i++) {
+        emit_string(c, (const uint8_t *)v[i], strlen(v[i]), 4);
+        cw_printf(c, ",\n");
+    }
+    cw_line(c, "    NULL");
+    cw_line(c, "};");
+    cw_raw(c, "\n", 1);
+}
+
 /* EMIT_EXE: bind the WASI imports, instantiate, run _start. */
 static void
 emit_main(EmitCtx *e, CWriter *c)
@@ -1114,14 +1132,19 @@ emit_main(EmitCtx *e, CWriter *c)
     const Export *mem = find_export(m, "memory", EXT_MEMORY);
     uint32_t i;
 
-    cw_line(c, "/* environment granted at build time (--env) */");
-    cw_line(c, "static const char *const env_grants[] = {");
-    for (i = 0; i < e->o->nenv; i++) {
-        const char *s = e->o->env[i];
-        emit_string(c, (const uint8_t *)s, strlen(s), 4);
-        cw_printf(c, ",\n");
-    }
-    cw_line(c, "    NULL");
+    emit_grant_list(c, "env_grants", "--env: guest environment",
+                    e->o->env, e->o->nenv);
+    emit_grant_list(c, "pass_env_grants",
+                    "--pass-env: host variables passed on", e->o->pass_env,
+                    e->o->npass_env);
+    emit_grant_list(c, "dir_grants",
+                    "--dir: preopened directories (host, guest)",
+                    e->o->dirs, e->o->ndirs);
+    emit_grant_list(c, "listen_grants", "--listen: listening sockets",
+                    e->o->listen, e->o->nlisten);
+    cw_line(c, "static const WasiGrants grants = {");
+    cw_line(c, "    env_grants, pass_env_grants, dir_grants, "
+            "listen_grants");
     cw_line(c, "};");
     cw_raw(c, "\n", 1);
     cw_line(c, "struct run_args {");
@@ -1154,13 +1177,22 @@ emit_main(EmitCtx *e, CWriter *c)
     cw_line(c, "    struct run_args ra;");
     cw_line(c, "    int status;");
     cw_raw(c, "\n", 1);
-    cw_line(c, "    ra.wasi = wasi_ctx_new(argc, argv, env_grants);");
+    cw_line(c, "    ra.wasi = wasi_ctx_new(argc, argv);");
     cw_line(c, "    ra.inst = ra.wasi ? %s_new() : NULL;", P);
     cw_line(c, "    if (ra.inst == NULL) {");
     cw_line(c, "        fprintf(stderr, \"%%s: out of memory\\n\", "
             "argc > 0 ? argv[0] : \"wasm\");");
     cw_line(c, "        wasi_ctx_free(ra.wasi);");
     cw_line(c, "        return 70;");
+    cw_line(c, "    }");
+    cw_line(c, "    /* build-time grants, then the W2C_* variables */");
+    cw_line(c, "    if (wasi_ctx_grant_all(ra.wasi, &grants) != 0) {");
+    cw_line(c, "        fprintf(stderr, \"%%s: %%s\\n\", "
+            "argc > 0 ? argv[0] : \"wasm\",");
+    cw_line(c, "                wasi_ctx_error(ra.wasi));");
+    cw_line(c, "        %s_free(ra.inst);", P);
+    cw_line(c, "        wasi_ctx_free(ra.wasi);");
+    cw_line(c, "        return 78;");
     cw_line(c, "    }");
     for (i = 0; i < m->nimported_funcs; i++) {
         const Func *f = &m->funcs[i];

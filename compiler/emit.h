@@ -24,8 +24,15 @@ typedef struct EmitOpts {
     EmitMode mode;
     const char *prefix;         /* --name: C identifier prefixing exports */
     const char *header_name;    /* file name the .c includes, "app.h" */
-    const char *const *env;     /* --env NAME=VALUE grants (EMIT_EXE) */
+    /* Capabilities baked into an executable (EMIT_EXE only). */
+    const char *const *env;     /* --env: "NAME=VALUE" */
     uint32_t nenv;
+    const char *const *pass_env; /* --pass-env: host variable names */
+    uint32_t npass_env;
+    const char *const *dirs;    /* --dir: host, guest, host, guest, ... */
+    uint32_t ndirs;             /* strings in dirs (twice the grants) */
+    const char *const *listen;  /* --listen: "ADDR:PORT" */
+    uint32_t nlisten;
     uint64_t max_memory_pages;  /* --max-memory in pages; 0: no limit */
     uint32_t max_call_depth;    /* --max-call-depth; 0: runtime default */
     bool offsets;               /* --offsets: a comment per instruction */

@@ -61,7 +61,8 @@ typedef struct Options {
     const char *opt;            /* "-O2" */
     bool debug;                 /* -g */
     const char *cc;
-    StrList cflags, ldflags, env;
+    StrList cflags, ldflags;
+    StrList env, pass_env, dirs, listen;    /* capability grants */
     const char *name;           /* --name, or NULL for the default */
     bool keep, verbose, offsets;
     uint64_t max_memory_pages;  /* 0: no limit */
@@ -86,7 +87,14 @@ static const char usage_text[] =
     "  --name=ID             C prefix of exported symbols (default: from the\n"
     "                        output file name)\n"
     "  --keep                keep the generated C as OUTPUT.c and OUTPUT.h\n"
-    "  --env=NAME=VALUE      add NAME to the guest's environment (repeatable)\n"
+    "\n"
+    "capabilities baked into the executable (repeatable; more can be granted\n"
+    "at run time with W2C_DIR, W2C_ENV_<NAME>, W2C_PASS_ENV, W2C_LISTEN):\n"
+    "  --dir=HOST[::GUEST]   preopen directory HOST as GUEST (default: HOST)\n"
+    "  --env=NAME=VALUE      add NAME=VALUE to the guest's environment\n"
+    "  --pass-env=NAME       pass the host's NAME, if set when run, to the guest\n"
+    "  --listen=ADDR:PORT    preopen a listening TCP socket for sock_accept\n"
+    "\n"
     "  --max-memory=SIZE     limit linear memory; SIZE in bytes with an\n"
     "                        optional K, M, G (KiB, MiB, GiB) suffix, at\n"
     "                        least 64K, rounded down to whole 64 KiB pages\n"
@@ -100,7 +108,7 @@ static const char usage_text[] =
     "\n"
     "INPUT is a binary module (.wasm) or a module in the text format (.wat)\n"
     "\n"
-    "not supported yet: --emit=lib, --target, --bounds=guard, --dir, -j\n"
+    "not supported yet: --emit=lib, --target, --bounds=guard, -j\n"
     "\n"
     "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
     "3 the C compiler failed\n";
@@ -241,8 +249,32 @@ static const LongOpt long_opts[] = {
     { "env", true },            { "max-memory", true },
     { "max-call-depth", true }, { "offsets", false },
     { "target", true },         { "bounds", true },
-    { "dir", true },
+    { "dir", true },            { "pass-env", true },
+    { "listen", true },
 };
+
+/* "HOST:PORT" or "[V6]:PORT" with a non-empty host and port 0-65535. */
+static bool
+is_addr_port(const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    const char *p;
+    unsigned long port = 0;
+
+    if (colon == NULL || colon == s || colon[1] == '\0')
+        return false;
+    for (p = colon + 1; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        port = port * 10 + (unsigned long)(*p - '0');
+        if (port > 65535)
+            return false;
+    }
+    if (s[0] == '[')
+        return colon - s >= 3 && colon[-1] == ']';
+    /* A bare IPv6 address has more colons: it needs brackets. */
+    return memchr(s, ':', (size_t)(colon - s)) == NULL;
+}
 
 static void
 long_option(Arena *a, Options *o, const char *name, const char *val)
@@ -285,6 +317,24 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
             usage_error("--env '%s' is not NAME=VALUE with a non-empty NAME",
                         val);
         list_push(&o->env, val);
+    } else if (strcmp(name, "pass-env") == 0) {
+        if (val[0] == '\0' || strchr(val, '=') != NULL)
+            usage_error("--pass-env '%s' is not a variable name", val);
+        list_push(&o->pass_env, val);
+    } else if (strcmp(name, "dir") == 0) {
+        const char *sep = strstr(val, "::");
+        const char *host = sep != NULL ? arena_strndup(a, val,
+                                                       (size_t)(sep - val))
+                                       : val;
+        if (host[0] == '\0' || (sep != NULL && sep[2] == '\0'))
+            usage_error("--dir '%s' is not HOST or HOST::GUEST", val);
+        list_push(&o->dirs, host);
+        list_push(&o->dirs, sep != NULL ? sep + 2 : val);
+    } else if (strcmp(name, "listen") == 0) {
+        if (!is_addr_port(val))
+            usage_error("--listen '%s' is not ADDR:PORT (port 0-65535)",
+                        val);
+        list_push(&o->listen, val);
     } else if (strcmp(name, "max-memory") == 0) {
         o->max_memory_pages = parse_memory_size(val);
         if (o->max_memory_pages == 0)
@@ -303,7 +353,7 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
         usage_error("invalid --bounds value '%s' (expected guard or check)",
                     val);
     } else {
-        /* --target, --bounds=guard, --dir: in DESIGN.md, not yet here. */
+        /* --target, --bounds=guard: in DESIGN.md, not yet here. */
         if (strcmp(name, "bounds") == 0)
             fputs("w2c: --bounds=guard is not supported yet\n", stderr);
         else
@@ -397,6 +447,11 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
         usage_error("no input file");
     if (o->output == NULL || o->output[0] == '\0')
         usage_error("no output file: use -o OUTPUT");
+    if (o->emit != EMIT_EXE &&
+        o->env.n + o->pass_env.n + o->dirs.n + o->listen.n > 0)
+        usage_error("--dir, --env, --pass-env and --listen grant "
+                    "capabilities to executables; they do not apply to "
+                    "--emit=%s", o->emit == EMIT_OBJ ? "obj" : "c");
     if (o->cc == NULL) {
         const char *env = getenv("CC");
         o->cc = env != NULL && strspn(env, " \t") != strlen(env)
@@ -705,6 +760,12 @@ compile(const Options *o, const char *argv0)
     eo.header_name = header_name(a, o);
     eo.env = o->env.v;
     eo.nenv = (uint32_t)o->env.n;
+    eo.pass_env = o->pass_env.v;
+    eo.npass_env = (uint32_t)o->pass_env.n;
+    eo.dirs = o->dirs.v;
+    eo.ndirs = (uint32_t)o->dirs.n;
+    eo.listen = o->listen.v;
+    eo.nlisten = (uint32_t)o->listen.n;
     eo.max_memory_pages = o->max_memory_pages;
     eo.max_call_depth = o->max_call_depth;
     eo.offsets = o->offsets;
@@ -757,6 +818,9 @@ main(int argc, char **argv)
     free(o.cflags.v);
     free(o.ldflags.v);
     free(o.env.v);
+    free(o.pass_env.v);
+    free(o.dirs.v);
+    free(o.listen.v);
     arena_free(a);
     return status;
 }

@@ -134,8 +134,6 @@ def test_input_is_a_directory(w2c_bin, tmp_path):
     (["--target=aarch64-linux-gnu"], "--target"),
     (["--target", "aarch64-linux-gnu"], "--target"),
     (["--bounds=guard"], "--bounds=guard"),
-    (["--dir=/tmp"], "--dir"),
-    (["--dir=/tmp::/sandbox"], "--dir"),
     (["-j", "4"], "-j"),
     (["-j4"], "-j"),
 ])
@@ -153,6 +151,10 @@ def test_not_supported_yet(w2c_bin, tmp_path, args, what):
     "--max-call-depth=0", "--max-call-depth=-1", "--max-call-depth=x",
     "--max-call-depth=2147483649", "--max-call-depth=", "--max-call-depth=1k",
     "--env=NOEQUALS", "--env==value", "--env=",
+    "--dir=", "--dir=::/x", "--dir=/tmp::", "--pass-env=", "--pass-env=A=B",
+    "--listen=", "--listen=8080", "--listen=:8080", "--listen=host:",
+    "--listen=host:65536", "--listen=host:http", "--listen=::1:80",
+    "--listen=[::1]",
     "--emit=foo", "--emit=", "--bounds=fast",
     "--keep=yes", "--offsets=1", "--cc=", "--cc= ",
 ])
@@ -285,8 +287,7 @@ def test_accepted_limit_values(w2c_bin, tmp_path):
     for arg in ["--max-memory=64K", "--max-memory=65536",
                 "--max-memory=100000", "--max-memory=1MiB",
                 "--max-memory=2G", "--max-call-depth=1",
-                "--max-call-depth=2147483648", "--env=A=", "--env=A=b=c",
-                "--bounds=check"]:
+                "--max-call-depth=2147483648", "--bounds=check"]:
         r = w2c("--emit=c", arg, HELLO, "-o", tmp_path / "lim.c")
         assert r.returncode == 0, f"{arg}: {r.stderr}"
 
