@@ -1222,8 +1222,10 @@ emit_module(Arena *a, const Module *m, const EmitOpts *o, CWriter *c,
     if (!is_identifier(o->prefix) || strlen(o->prefix) > 40)
         return diag_error(d, "--name: '%s' is not a C identifier of at most "
                           "40 characters", o->prefix ? o->prefix : "");
-    /* the runtimes' own prefixes: wrt_call, wasi_run, ... */
-    if (strcmp(o->prefix, "wrt") == 0 || strcmp(o->prefix, "wasi") == 0)
+    /* the runtimes' own prefixes: wrt_call, wasi_run, wasi_ctx_new, ... */
+    if (strcmp(o->prefix, "wrt") == 0 || strcmp(o->prefix, "wasi") == 0 ||
+        strncmp(o->prefix, "wrt_", 4) == 0 ||
+        strncmp(o->prefix, "wasi_", 5) == 0)
         return diag_error(d, "--name: '%s' is reserved for the runtime",
                           o->prefix);
     memset(&e, 0, sizeof e);

@@ -469,7 +469,8 @@ base_name(const char *path)
 /*
  * The default --name: the output's file name without its extension, every
  * character outside [A-Za-z0-9_] replaced by '_', "wasm_" in front of a
- * leading digit, "wasm" when nothing is left.
+ * leading digit or a runtime prefix (wrt, wasi), "wasm" when nothing is
+ * left, cut to the 40 characters --name allows.
  */
 static const char *
 default_name(Arena *a, const char *output)
@@ -486,8 +487,14 @@ default_name(Arena *a, const char *output)
     }
     if (*s == '\0')
         return "wasm";
-    if (*s >= '0' && *s <= '9')
-        return arena_printf(a, "wasm_%s", s);
+    /* A digit cannot start it; the runtime's prefixes are reserved. */
+    if ((*s >= '0' && *s <= '9') || strcmp(s, "wrt") == 0 ||
+        strcmp(s, "wasi") == 0 || strncmp(s, "wrt_", 4) == 0 ||
+        strncmp(s, "wasi_", 5) == 0)
+        s = arena_printf(a, "wasm_%s", s);
+    /* --name allows 40 characters: a long file name is cut short. */
+    if (strlen(s) > 40)
+        s[40] = '\0';
     return s;
 }
 

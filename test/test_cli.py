@@ -267,6 +267,25 @@ def test_name_option_and_default(w2c_bin, tmp_path):
     assert "my_app" in (tmp_path / "my-app.h").read_text()
 
 
+@pytest.mark.parametrize("out,prefix", [
+    ("a-very-long-output-file-name-for-testing-names-and-more.c",
+     "a_very_long_output_file_name_for_testing"),
+    ("wasi.c", "wasm_wasi"), ("wasi_ctx.c", "wasm_wasi_ctx"),
+    ("wrt.c", "wasm_wrt"), ("9lives.c", "wasm_9lives"),
+])
+def test_default_name_is_always_usable(w2c_bin, tmp_path, out, prefix):
+    r = w2c("--emit=c", HELLO, "-o", tmp_path / out)
+    assert r.returncode == 0, r.stderr
+    header = (tmp_path / out).with_suffix(".h").read_text()
+    assert f"typedef struct {prefix}_instance {prefix}_instance;" in header
+
+
+@pytest.mark.parametrize("name", ["wasi", "wrt", "wasi_ctx", "wrt_x"])
+def test_runtime_prefixes_are_reserved(w2c_bin, tmp_path, name):
+    r = w2c("--emit=c", HELLO, "-o", tmp_path / "x.c", "--name", name)
+    assert r.returncode == 1 and "reserved for the runtime" in r.stderr
+
+
 def test_output_attached_to_dash_o(w2c_bin, tmp_path):
     out = tmp_path / "att.c"
     r = w2c("--emit=c", HELLO, f"-o{out}")

@@ -1,10 +1,12 @@
 /*
  * proc.c - process-level WASI calls: arguments, environment, clocks,
- * randomness, exit, yielding and poll_oneoff.
+ * randomness, exit, raise, yielding and poll_oneoff.
  *
  * The guest sees exactly the argv given to main and only the environment
- * list given to wasi_ctx_new, never the host's.  Descriptors live in fd.c;
- * guest pointers are checked by guest.c before any use.
+ * it was granted (WasiCtx.env, owned by run.c), never the host's.  No call
+ * here touches the host process's signals: proc_raise applies a signal's
+ * default action to the instance alone.  Descriptors live in fd.c; guest
+ * pointers are checked by guest.c before any use.
  */
 #if defined(__APPLE__)
 #define _DARWIN_C_SOURCE
@@ -21,6 +23,8 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,17 +105,6 @@ list_sizes_get(const WrtMemory *m, const char *const *list, uint32_t n,
     return 0;
 }
 
-static uint32_t
-env_count(const WasiCtx *w)
-{
-    uint32_t n = 0;
-
-    if (w->env != NULL)
-        while (w->env[n] != NULL)
-            n++;
-    return n;
-}
-
 uint32_t
 wasi_args_sizes_get(void *ctx, uint32_t argc_out, uint32_t argv_buf_size_out)
 {
@@ -135,8 +128,8 @@ wasi_environ_sizes_get(void *ctx, uint32_t count_out, uint32_t buf_size_out)
 {
     WasiCtx *w = ctx;
 
-    return list_sizes_get(w->mem, w->env, env_count(w), count_out,
-                          buf_size_out);
+    return list_sizes_get(w->mem, (const char *const *)w->env, w->nenv,
+                          count_out, buf_size_out);
 }
 
 uint32_t
@@ -144,7 +137,8 @@ wasi_environ_get(void *ctx, uint32_t environ, uint32_t environ_buf)
 {
     WasiCtx *w = ctx;
 
-    return list_get(w->mem, w->env, env_count(w), environ, environ_buf);
+    return list_get(w->mem, (const char *const *)w->env, w->nenv, environ,
+                    environ_buf);
 }
 
 /* ---- clocks ------------------------------------------------------------- */
@@ -319,6 +313,75 @@ wasi_sched_yield(void *ctx)
     return 0;
 }
 
+/* ---- proc_raise --------------------------------------------------------- */
+
+/*
+ * The default action of each witx signal (enum u8, none = 0 .. sys = 30)
+ * and its Linux number, used for the exit status of a terminated instance
+ * so a shell sees what it would after a real signal death (term -> 143).
+ *
+ * No host signal is ever delivered: the host may be a library user that
+ * must survive its plugin.  Actions, as the witx documents them:
+ *   ignored    chld, urg, winch and pipe (the witx says ignored for pipe,
+ *              unlike POSIX: WASI has no SIGPIPE to take it from), and
+ *              cont (the instance is running, so nothing to continue);
+ *   stop       stop, tstp, ttin, ttou: ENOTSUP, because suspending the
+ *              instance would suspend its host thread with nothing able
+ *              to continue it;
+ *   terminate  everything else, including kill: the instance ends as
+ *              proc_exit(128 + number) would.
+ */
+enum { ACT_IGNORE, ACT_STOP, ACT_TERM };
+
+static const struct {
+    uint8_t action;
+    uint8_t number;             /* Linux signal number */
+} signals[] = {
+    { ACT_IGNORE, 0 },          /* none */
+    { ACT_TERM, 1 },            /* hup */
+    { ACT_TERM, 2 },            /* int */
+    { ACT_TERM, 3 },            /* quit */
+    { ACT_TERM, 4 },            /* ill */
+    { ACT_TERM, 5 },            /* trap */
+    { ACT_TERM, 6 },            /* abrt */
+    { ACT_TERM, 7 },            /* bus */
+    { ACT_TERM, 8 },            /* fpe */
+    { ACT_TERM, 9 },            /* kill */
+    { ACT_TERM, 10 },           /* usr1 */
+    { ACT_TERM, 11 },           /* segv */
+    { ACT_TERM, 12 },           /* usr2 */
+    { ACT_IGNORE, 13 },         /* pipe */
+    { ACT_TERM, 14 },           /* alrm */
+    { ACT_TERM, 15 },           /* term */
+    { ACT_IGNORE, 17 },         /* chld */
+    { ACT_IGNORE, 18 },         /* cont */
+    { ACT_STOP, 19 },           /* stop */
+    { ACT_STOP, 20 },           /* tstp */
+    { ACT_STOP, 21 },           /* ttin */
+    { ACT_STOP, 22 },           /* ttou */
+    { ACT_IGNORE, 23 },         /* urg */
+    { ACT_TERM, 24 },           /* xcpu */
+    { ACT_TERM, 25 },           /* xfsz */
+    { ACT_TERM, 26 },           /* vtalrm */
+    { ACT_TERM, 27 },           /* prof */
+    { ACT_IGNORE, 28 },         /* winch */
+    { ACT_TERM, 29 },           /* poll */
+    { ACT_TERM, 30 },           /* pwr */
+    { ACT_TERM, 31 },           /* sys */
+};
+
+uint32_t
+wasi_proc_raise(void *ctx, uint32_t sig)
+{
+    if (sig >= sizeof(signals) / sizeof(signals[0]))
+        return WASI_EINVAL;
+    if (signals[sig].action == ACT_STOP)
+        return WASI_ENOTSUP;
+    if (signals[sig].action == ACT_TERM)
+        wasi_proc_exit(ctx, 128u + signals[sig].number);   /* no return */
+    return 0;
+}
+
 /* ---- poll_oneoff -------------------------------------------------------- */
 
 /*
@@ -338,7 +401,9 @@ typedef struct Sub {
     clockid_t clock;
     uint64_t deadline;      /* clock: absolute, on clock */
     int host;               /* fd events: host descriptor */
-    int pollidx;            /* fd events: index in the pollfd array */
+    uint8_t filetype;       /* fd events: the guest descriptor's filetype */
+    int pollidx;            /* fd events: index in the pollfd array, or -1
+                               for a regular file, which is always ready */
 } Sub;
 
 /* Nanoseconds until the earliest clock deadline; -1 when no clock. */
@@ -365,9 +430,9 @@ earliest_clock(const Sub *subs, uint32_t n, uint64_t *rem, uint32_t *which)
     return found ? 0 : -1;
 }
 
-/* Bytes readable without blocking: known for regular files only. */
+/* Bytes of a regular file between the offset and the end. */
 static uint64_t
-readable_bytes(int host)
+file_bytes_left(int host)
 {
     struct stat st;
     off_t pos;
@@ -380,39 +445,118 @@ readable_bytes(int host)
     return (uint64_t)(st.st_size - pos);
 }
 
+/* Bytes queued for reading on a pipe, tty or socket, where the host says. */
+static uint64_t
+queued_bytes(int host)
+{
+#ifdef FIONREAD
+    int n = 0;
+
+    if (ioctl(host, FIONREAD, &n) == 0 && n > 0)
+        return (uint64_t)n;
+#else
+    (void)host;
+#endif
+    return 0;
+}
+
+static int
+is_listening(int host)
+{
+    int on = 0;
+    socklen_t len = sizeof(on);
+
+    return getsockopt(host, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 &&
+           on != 0;
+}
+
 /*
- * Write the events that are ready: subscriptions with an error, clocks past
- * their deadline (or `forced`, after a full wait), descriptors poll marked.
+ * A readable connected stream socket with nothing queued: the peer has
+ * closed its side when a peek finds end of file (or the connection is
+ * gone).  Portable where POLLRDHUP is Linux-only.
+ */
+static int
+socket_read_hangup(int host)
+{
+#ifdef MSG_DONTWAIT
+    char c;
+    ssize_t r;
+
+    do {
+        r = recv(host, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    } while (r < 0 && errno == EINTR);
+    return r == 0 ||
+           (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+#else
+    (void)host;
+    return 0;
+#endif
+}
+
+/* Fill nbytes and flags of a ready fd event from poll's revents. */
+static void
+fd_state(const Sub *s, short rev, uint64_t *nbytes, uint16_t *flags)
+{
+    int is_sock = s->filetype == WASI_FILETYPE_SOCKET_STREAM ||
+                  s->filetype == WASI_FILETYPE_SOCKET_DGRAM;
+
+    *nbytes = 0;
+    *flags = 0;
+    if (rev & POLLHUP)
+        *flags |= WASI_EVENTRWFLAGS_HANGUP;
+    if (s->tag == WASI_EVENTTYPE_FD_WRITE) {
+        /* A socket reports a broken connection as an error condition. */
+        if (is_sock && (rev & POLLERR))
+            *flags |= WASI_EVENTRWFLAGS_HANGUP;
+        return;
+    }
+    if (is_sock && is_listening(s->host))
+        return;     /* readable: a connection waits for sock_accept */
+    *nbytes = queued_bytes(s->host);
+    if (is_sock && s->filetype == WASI_FILETYPE_SOCKET_STREAM &&
+        *nbytes == 0 && (rev & (POLLIN | POLLERR)) &&
+        socket_read_hangup(s->host))
+        *flags |= WASI_EVENTRWFLAGS_HANGUP;
+}
+
+/*
+ * Write the events that are ready: subscriptions with an error, regular
+ * files, descriptors poll marked, clocks past their deadline (or `forced`,
+ * after a full wait for it).  Returns how many were written.
  */
 static uint32_t
 collect(const Sub *subs, uint32_t n, const struct pollfd *pfds,
         uint32_t forced, uint8_t *out)
 {
     uint32_t i, nev = 0;
-    uint64_t now;
+    uint64_t now, nbytes;
+    uint16_t flags, error;
     uint8_t *e;
     short rev;
 
     for (i = 0; i < n; i++) {
         const Sub *s = &subs[i];
-        uint64_t nbytes = 0;
-        uint16_t flags = 0;
-        uint16_t error = s->error;
 
-        if (error == 0 && s->tag == WASI_EVENTTYPE_CLOCK) {
+        nbytes = 0;
+        flags = 0;
+        error = s->error;
+        if (error != 0) {
+            /* reported as it is */
+        } else if (s->tag == WASI_EVENTTYPE_CLOCK) {
             if (i != forced &&
                 (clock_now(s->clock, &now) != 0 || now < s->deadline))
                 continue;
-        } else if (error == 0) {
+        } else if (s->pollidx < 0) {
+            if (s->tag == WASI_EVENTTYPE_FD_READ)
+                nbytes = file_bytes_left(s->host);
+        } else {
             rev = pfds[s->pollidx].revents;
             if (rev == 0)
                 continue;
             if (rev & POLLNVAL)
                 error = WASI_EBADF;
-            if (rev & POLLHUP)
-                flags |= WASI_EVENTRWFLAGS_HANGUP;
-            if (s->tag == WASI_EVENTTYPE_FD_READ)
-                nbytes = readable_bytes(s->host);
+            else
+                fd_state(s, rev, &nbytes, &flags);
         }
         e = out + (size_t)EVENT_SIZE * nev++;
         memset(e, 0, EVENT_SIZE);
@@ -425,12 +569,17 @@ collect(const Sub *subs, uint32_t n, const struct pollfd *pfds,
     return nev;
 }
 
-/* Parse subscription i (already copied out of guest memory). */
+/*
+ * Parse one subscription (already copied out of guest memory).  Problems
+ * with one subscription become its event's error; *ready is set when its
+ * event is due without waiting.  An unknown tag fails the whole call.
+ */
 static uint32_t
 parse_sub(WasiCtx *w, const uint8_t *p, Sub *s, struct pollfd *pfds,
-          int *npoll)
+          int *npoll, int *ready)
 {
     uint64_t timeout, now;
+    uint32_t err;
     WasiFd *f;
 
     s->userdata = guest_get_u64(p);
@@ -442,6 +591,7 @@ parse_sub(WasiCtx *w, const uint8_t *p, Sub *s, struct pollfd *pfds,
         timeout = guest_get_u64(p + 24);
         if (host_clock(guest_get_u32(p + 16), &s->clock) != 0) {
             s->error = WASI_EINVAL;
+            *ready = 1;
             break;
         }
         if (guest_get_u16(p + 40) & WASI_SUBCLOCKFLAGS_ABSTIME) {
@@ -455,12 +605,20 @@ parse_sub(WasiCtx *w, const uint8_t *p, Sub *s, struct pollfd *pfds,
         break;
     case WASI_EVENTTYPE_FD_READ:
     case WASI_EVENTTYPE_FD_WRITE:
-        f = wasi_fd_lookup(w, guest_get_u32(p + 16));
+        f = wasi_fd_get(w, guest_get_u32(p + 16),
+                        WASI_RIGHTS_POLL_FD_READWRITE, &err);
         if (f == NULL) {
-            s->error = WASI_EBADF;
+            s->error = (uint16_t)err;
+            *ready = 1;
             break;
         }
         s->host = f->host;
+        s->filetype = f->filetype;
+        /* Regular files never block (and poll says so only on some hosts). */
+        if (f->filetype == WASI_FILETYPE_REGULAR_FILE) {
+            *ready = 1;
+            break;
+        }
         s->pollidx = *npoll;
         pfds[*npoll].fd = f->host;
         pfds[*npoll].events =
@@ -474,41 +632,65 @@ parse_sub(WasiCtx *w, const uint8_t *p, Sub *s, struct pollfd *pfds,
     return 0;
 }
 
-/* Wait up to rem ns (rem == UINT64_MAX: no clock).  1: waited it all. */
+/*
+ * Wait up to rem ns (UINT64_MAX: without limit) for a descriptor, or just
+ * sleep when there are none.  Returns 1 when the whole wait passed, 0 when
+ * it ended early (an event, a signal, or a wait too long for one call).
+ */
 static int
 wait_events(struct pollfd *pfds, int npoll, uint64_t rem, uint32_t *err)
 {
+    /* One poll() takes an int of milliseconds. */
+    const uint64_t max_ns = (uint64_t)INT_MAX * 1000000u;
     struct timespec ts;
-    uint64_t ms;
-    int r;
+    int r, ms, full;
 
     *err = 0;
     if (npoll > 0) {
         for (r = 0; r < npoll; r++)
             pfds[r].revents = 0;
-        ms = rem == UINT64_MAX ? 0 : (rem + 999999u) / 1000000u;
-        r = poll(pfds, (nfds_t)npoll,
-                 rem == UINT64_MAX ? -1 : ms > INT_MAX ? INT_MAX : (int)ms);
+        if (rem == UINT64_MAX) {
+            ms = -1;
+            full = 0;
+        } else if (rem > max_ns) {
+            ms = INT_MAX;
+            full = 0;
+        } else {
+            /* Round up: waking before the deadline would spin. */
+            ms = (int)((rem + 999999u) / 1000000u);
+            full = 1;
+        }
+        r = poll(pfds, (nfds_t)npoll, ms);
         if (r < 0 && errno != EINTR)
             *err = wasi_errno_from_host(errno);
-        return r == 0 && ms <= INT_MAX;
+        return r == 0 && full;
     }
+    if (rem == 0)
+        return 1;
     /* Only clocks: sleep; a time_t of 32 bits bounds one sleep. */
     if (rem / NS_PER_SEC > INT_MAX) {
         ts.tv_sec = INT_MAX;
         ts.tv_nsec = 0;
+        full = 0;
     } else {
         ts.tv_sec = (time_t)(rem / NS_PER_SEC);
         ts.tv_nsec = (long)(rem % NS_PER_SEC);
+        full = 1;
     }
     if (nanosleep(&ts, NULL) != 0) {
         if (errno != EINTR)
             *err = wasi_errno_from_host(errno);
         return 0;
     }
-    return rem / NS_PER_SEC <= INT_MAX;
+    return full;
 }
 
+/*
+ * Every subscription is parsed before anything is written, since the
+ * events may overwrite them.  Each round polls all descriptors (without
+ * waiting when some event is already due, so every ready one is reported
+ * together) and then collects what is ready.
+ */
 uint32_t
 wasi_poll_oneoff(void *ctx, uint32_t in, uint32_t out,
                  uint32_t nsubscriptions, uint32_t nevents_out)
@@ -519,7 +701,7 @@ wasi_poll_oneoff(void *ctx, uint32_t in, uint32_t out,
     struct pollfd *pfds = NULL;
     uint32_t i, err, nev, which = 0, forced = UINT32_MAX;
     uint64_t rem;
-    int npoll = 0;
+    int npoll = 0, ready = 0;
 
     if (nsubscriptions == 0)
         return WASI_EINVAL;
@@ -530,7 +712,6 @@ wasi_poll_oneoff(void *ctx, uint32_t in, uint32_t out,
         err = guest_range(w->mem, nevents_out, 4, &np);
     if (err != 0)
         return err;
-    /* Events may overwrite subscriptions: parse everything first. */
     subs = malloc((size_t)nsubscriptions * sizeof(Sub));
     pfds = malloc((size_t)nsubscriptions * sizeof(struct pollfd));
     if (subs == NULL || pfds == NULL) {
@@ -539,21 +720,26 @@ wasi_poll_oneoff(void *ctx, uint32_t in, uint32_t out,
     }
     for (i = 0; i < nsubscriptions && err == 0; i++)
         err = parse_sub(w, inp + (size_t)SUB_SIZE * i, &subs[i], pfds,
-                        &npoll);
+                        &npoll, &ready);
     while (err == 0) {
-        nev = collect(subs, nsubscriptions, pfds, forced, outp);
-        if (nev > 0) {
-            guest_put_u32(np, nev);
-            break;
-        }
-        if (earliest_clock(subs, nsubscriptions, &rem, &which) != 0)
+        if (ready)
+            rem = 0;
+        else if (earliest_clock(subs, nsubscriptions, &rem, &which) != 0)
             rem = UINT64_MAX;
         /*
          * A clock fires when its full wait has passed even if its clock
          * did not move (CPU-time clocks do not advance while we sleep).
          */
-        if (wait_events(pfds, npoll, rem, &err) && rem != UINT64_MAX)
+        if (wait_events(pfds, npoll, rem, &err) && !ready &&
+            rem != UINT64_MAX)
             forced = which;
+        if (err != 0)
+            break;
+        nev = collect(subs, nsubscriptions, pfds, forced, outp);
+        if (nev > 0) {
+            guest_put_u32(np, nev);
+            break;
+        }
     }
 done:
     free(subs);
