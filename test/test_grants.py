@@ -5,6 +5,8 @@ be honoured stops the program before the guest runs.  The escape attempts
 themselves are in test_sandbox.py."""
 import os
 import socket
+import subprocess
+import time
 
 import pytest
 
@@ -148,3 +150,56 @@ def test_readme_file_processing_example(tmp_path):
     r = run(["./tally", "/logs"], cwd=tmp_path,
             env=host_env(W2C_DIR=f"{notes}::/logs"), text=True)
     assert r.returncode == 0 and r.stdout == table, r.stderr
+
+
+PEER_GONE_PROGRAM = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(void)
+{
+    static char buf[65536];
+    int c = accept(3, NULL, NULL);
+    if (c < 0) { perror("accept"); return 1; }
+    while (read(c, buf, sizeof buf) > 0)
+        ;
+    /* The peer is gone: write() on the socket must fail, not kill us. */
+    for (int i = 0; i < 1000; i++)
+        if (write(c, buf, sizeof buf) < 0) {
+            printf("%s\n", errno == EPIPE ? "EPIPE"
+                           : errno == ECONNRESET ? "ECONNRESET"
+                           : strerror(errno));
+            return 0;
+        }
+    printf("writes kept succeeding\n");
+    return 1;
+}
+"""
+
+
+def test_fd_write_to_a_closed_socket_is_an_error_not_a_signal(tmp_path):
+    exe = build(tmp_path, "peer", PEER_GONE_PROGRAM)
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    p = subprocess.Popen([exe], env=host_env(W2C_LISTEN=f"127.0.0.1:{port}"),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    try:
+        for _ in range(200):
+            try:
+                conn = socket.create_connection(("127.0.0.1", port))
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError("the guest never listened")
+        conn.close()
+        out, err = p.communicate(timeout=60)
+    finally:
+        p.kill()
+    assert p.returncode == 0, (p.returncode, out, err)
+    assert out in ("EPIPE\n", "ECONNRESET\n"), out

@@ -236,7 +236,9 @@ WasiFd *wasi_fd_get(WasiCtx *w, uint32_t fd, uint64_t rights, uint32_t *err);
  * Put a copy of *f (is_open set) into the lowest free slot >= 3 (slots
  * 0-2 are refilled only by fd_renumber).  *out gets the guest number.
  * Returns 0, or EMFILE / ENOMEM (and then the caller still owns f->host and
- * f->preopen).
+ * f->preopen).  The table may move: WasiFd pointers taken before an insert
+ * are stale after it (f itself may point into the table; it is copied
+ * first).
  */
 uint32_t wasi_fd_insert(WasiCtx *w, const WasiFd *f, uint32_t *out);
 /* Close an entry: owned host fd, preopen name, readdir state; mark free. */

@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -182,9 +183,11 @@ wasi_fst_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags,
                                 WASI_FSTFLAGS_MTIM | WASI_FSTFLAGS_MTIM_NOW))
         return WASI_EINVAL;
     /* A time cannot be both given and "now" (fstflags_validate.rs). */
-    if ((fst_flags & WASI_FSTFLAGS_ATIM) && (fst_flags & WASI_FSTFLAGS_ATIM_NOW))
+    if ((fst_flags & WASI_FSTFLAGS_ATIM) &&
+        (fst_flags & WASI_FSTFLAGS_ATIM_NOW))
         return WASI_EINVAL;
-    if ((fst_flags & WASI_FSTFLAGS_MTIM) && (fst_flags & WASI_FSTFLAGS_MTIM_NOW))
+    if ((fst_flags & WASI_FSTFLAGS_MTIM) &&
+        (fst_flags & WASI_FSTFLAGS_MTIM_NOW))
         return WASI_EINVAL;
     err = fst_one(atim, (fst_flags & WASI_FSTFLAGS_ATIM) != 0,
                   (fst_flags & WASI_FSTFLAGS_ATIM_NOW) != 0, &ts[0]);
@@ -194,7 +197,7 @@ wasi_fst_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags,
     return err;
 }
 
-/* ---- the descriptor table ------------------------------------------------ */
+/* ---- the descriptor table ----------------------------------------------- */
 
 /* An empty slot. */
 static void
@@ -230,6 +233,13 @@ describe_host_fd(int host, WasiFd *f)
     if (f->filetype == WASI_FILETYPE_REGULAR_FILE ||
         f->filetype == WASI_FILETYPE_BLOCK_DEVICE)
         r |= RIGHTS_SEEKABLE;
+    /*
+     * Other character devices (/dev/null) may seek; without these rights
+     * wasi-libc would take them for terminals.  The host says ESPIPE
+     * where seeking means nothing.
+     */
+    if (f->filetype == WASI_FILETYPE_CHARACTER_DEVICE && !isatty(host))
+        r |= WASI_RIGHTS_FD_SEEK | WASI_RIGHTS_FD_TELL;
     f->host = host;
     f->is_open = 1;
     f->is_owned = 0;        /* the runtime still reports traps on 2 */
@@ -347,7 +357,7 @@ wasi_fd_release(WasiFd *f)
     clear_entry(f);
 }
 
-/* ---- checks shared by the calls ------------------------------------------ */
+/* ---- checks shared by the calls ----------------------------------------- */
 
 /* Whether v is a non-negative offset the host's off_t can hold. */
 static int
@@ -370,7 +380,7 @@ not_dir(const WasiFd *f)
     return f->filetype == WASI_FILETYPE_DIRECTORY ? WASI_EISDIR : 0;
 }
 
-/* ---- reading and writing -------------------------------------------------- */
+/* ---- reading and writing ------------------------------------------------ */
 
 /*
  * Gather guest iovecs [*next, count) into host iovecs, at most IOV_CHUNK
@@ -432,6 +442,28 @@ host_pio(int host, const struct iovec *iov, int n, uint64_t pos,
 }
 
 /*
+ * writev, except that on a stream socket a peer that has gone away must
+ * give EPIPE rather than kill the process with SIGPIPE (a library host
+ * could not survive that).  Where MSG_NOSIGNAL is missing (macOS), sock.c
+ * sets SO_NOSIGPIPE on the sockets it creates instead.
+ */
+static ssize_t
+write_host(const WasiFd *f, struct iovec *iov, int n)
+{
+#ifdef MSG_NOSIGNAL
+    if (f->filetype == WASI_FILETYPE_SOCKET_STREAM) {
+        struct msghdr msg;
+
+        memset(&msg, 0, sizeof msg);
+        msg.msg_iov = iov;
+        msg.msg_iovlen = n;
+        return sendmsg(f->host, &msg, MSG_NOSIGNAL);
+    }
+#endif
+    return writev(f->host, iov, n);
+}
+
+/*
  * fd_read, fd_write, fd_pread and fd_pwrite share this loop (is_pos: at
  * offset, leaving the file position alone).  A short transfer ends the
  * call and reports what moved (the guest's libc retries); an error after
@@ -487,7 +519,7 @@ transfer(WasiCtx *w, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
             if (is_pos)
                 got = host_pio(f->host, host, n, offset + done, is_write);
             else
-                got = is_write ? writev(f->host, host, n)
+                got = is_write ? write_host(f, host, n)
                                : readv(f->host, host, n);
         } while (got < 0 && errno == EINTR);
         if (got < 0) {
@@ -539,7 +571,7 @@ wasi_fd_pwrite(void *ctx, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
     return transfer(ctx, fd, iovs, iovs_len, nwritten_out, 1, 1, offset);
 }
 
-/* ---- position ------------------------------------------------------------- */
+/* ---- position ----------------------------------------------------------- */
 
 uint32_t
 wasi_fd_seek(void *ctx, uint32_t fd, uint64_t offset, uint32_t whence,
@@ -613,7 +645,7 @@ wasi_fd_tell(void *ctx, uint32_t fd, uint32_t offset_out)
     return 0;
 }
 
-/* ---- space, hints, durability --------------------------------------------- */
+/* ---- space, hints, durability ------------------------------------------- */
 
 uint32_t
 wasi_fd_advise(void *ctx, uint32_t fd, uint64_t offset, uint64_t len,
@@ -745,7 +777,7 @@ wasi_fd_sync(void *ctx, uint32_t fd)
     return fsync(f->host) == 0 ? 0 : wasi_errno_from_host(errno);
 }
 
-/* ---- descriptor state ------------------------------------------------------ */
+/* ---- descriptor state --------------------------------------------------- */
 
 /*
  * The WASI fdflags of host status flags.  Linux's O_SYNC includes the
@@ -913,7 +945,7 @@ wasi_fd_filestat_set_times(void *ctx, uint32_t fd, uint64_t atim,
     return futimens(f->host, ts) == 0 ? 0 : wasi_errno_from_host(errno);
 }
 
-/* ---- closing and renumbering ------------------------------------------------ */
+/* ---- closing and renumbering -------------------------------------------- */
 
 /* Any descriptor may be closed, preopened directories and stdio included. */
 uint32_t
@@ -954,7 +986,7 @@ wasi_fd_renumber(void *ctx, uint32_t fd, uint32_t to)
     return 0;
 }
 
-/* ---- preopened directories -------------------------------------------------- */
+/* ---- preopened directories ---------------------------------------------- */
 
 /* prestat: tag u8 @0 (0 = dir), pr_name_len u32 @4; 8 bytes */
 uint32_t
@@ -1002,7 +1034,7 @@ wasi_fd_prestat_dir_name(void *ctx, uint32_t fd, uint32_t path,
     return guest_write_bytes(w->mem, path, f->preopen, len);
 }
 
-/* ---- directories ------------------------------------------------------------ */
+/* ---- directories -------------------------------------------------------- */
 
 /* WASI filetype of a host directory entry, asking fstatat when unsure. */
 static uint8_t

@@ -98,7 +98,9 @@
  * innermost last; walk_dir() is the one the next name is looked up in.
  * After walk_resolve() succeeds, `name` (no slashes; "." for the directory
  * itself) is the last component, to be used with walk_dir(), and `slash`
- * says whether a slash followed it.
+ * says whether a slash followed it.  A walk holds one host fd per level it
+ * is below the root, so a path nested deeper than the host descriptors
+ * left fails with EMFILE.
  */
 typedef struct Walk {
     int root;           /* the guest directory's host fd (borrowed) */
@@ -391,7 +393,7 @@ slash_create_error(const Walk *wk)
     return WASI_EEXIST;
 }
 
-/* Map a host error of an operation that reported it with the plain errno. */
+/* The WASI errno for what the host call that just failed left in errno. */
 static uint32_t
 host_error(void)
 {
@@ -599,6 +601,7 @@ wasi_path_open(void *ctx, uint32_t fd, uint32_t dirflags, uint32_t path,
     host = openat(walk_dir(&wk), wk.name, hflags, 0666);
     e = errno;
     walk_free(&wk);
+    /* FreeBSD and NetBSD report a link refused by O_NOFOLLOW otherwise. */
     if (host < 0)
         return maybe_link_error(e) && e != ENOTDIR ? WASI_ELOOP
                                                     : wasi_errno_from_host(e);

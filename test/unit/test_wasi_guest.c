@@ -164,7 +164,6 @@ test_calls(WrtMemory *m)
 {
     static char arg0[] = "/usr/bin/prog", arg1[] = "x y";
     char *argv[] = {arg0, arg1, NULL};
-    static const char *const env[] = {"A=1", "LONGER=two", NULL};
     WrtRt rt;
     WasiCtx *w;
     int fds[2];
@@ -172,10 +171,15 @@ test_calls(WrtMemory *m)
     uint8_t *b = m->base;
 
     wrt_rt_init(&rt, NULL, 0, 100);
-    w = wasi_ctx_new(2, argv, env);
+    w = wasi_ctx_new(2, argv);
     CHECK(w != NULL);
     if (w == NULL)
         return;
+    CHECK(wasi_ctx_grant_env(w, "A=1") == 0);
+    CHECK(wasi_ctx_grant_env(w, "LONGER=one") == 0);
+    CHECK(wasi_ctx_grant_env(w, "LONGER=two") == 0);    /* replaces */
+    CHECK(wasi_ctx_grant_env(w, "=x") != 0 && wasi_ctx_error(w)[0] != 0);
+    CHECK(wasi_ctx_grant_env(w, "NOEQUALS") != 0);
     wasi_ctx_bind(w, &rt, m);
     memset(b, 0, SIZE);
 
