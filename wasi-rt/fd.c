@@ -56,10 +56,6 @@
 #define HAVE_FDATASYNC 1
 #endif
 
-/* Guest iovecs passed to one host call. */
-#define IOV_CHUNK 64
-/* Bytes moved by one host call, well below SSIZE_MAX on 32-bit hosts. */
-#define IO_CHUNK_BYTES ((size_t)1 << 30)
 /* Entries in a fresh table; it doubles up to WASI_MAX_FDS. */
 #define FDS_INITIAL 16u
 /* dirent: d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20. */
@@ -382,36 +378,6 @@ not_dir(const WasiFd *f)
 
 /* ---- reading and writing ------------------------------------------------ */
 
-/*
- * Gather guest iovecs [*next, count) into host iovecs, at most IOV_CHUNK
- * entries and IO_CHUNK_BYTES bytes (an entry may be cut short).  Returns the
- * number of host entries (0 when nothing is left) or -1 for a bad entry.
- */
-static int
-gather(const WrtMemory *m, uint32_t iovs, uint32_t count, uint32_t *next,
-       struct iovec *out, size_t *total)
-{
-    int n = 0;
-    uint8_t *buf;
-    uint32_t len;
-
-    *total = 0;
-    while (*next < count && n < IOV_CHUNK && *total < IO_CHUNK_BYTES) {
-        if (guest_iovec(m, iovs, *next, &buf, &len) != 0)
-            return -1;
-        (*next)++;
-        if (len == 0)
-            continue;
-        if (len > IO_CHUNK_BYTES - *total)
-            len = (uint32_t)(IO_CHUNK_BYTES - *total);
-        out[n].iov_base = buf;
-        out[n].iov_len = len;
-        *total += len;
-        n++;
-    }
-    return n;
-}
-
 /* One positioned host transfer of n iovecs at pos (pos fits off_t). */
 static ssize_t
 host_pio(int host, const struct iovec *iov, int n, uint64_t pos,
@@ -474,7 +440,7 @@ transfer(WasiCtx *w, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
          uint32_t count_out, int is_write, int is_pos, uint64_t offset)
 {
     const WrtMemory *m = w->mem;
-    struct iovec host[IOV_CHUNK];
+    struct iovec host[GUEST_IOV_MAX];
     uint64_t rights = is_write ? WASI_RIGHTS_FD_WRITE : WASI_RIGHTS_FD_READ;
     uint32_t next = 0, err;
     uint64_t done = 0;
@@ -505,7 +471,7 @@ transfer(WasiCtx *w, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
     if (err != 0)
         return err;
     for (;;) {
-        n = gather(m, iovs, iovs_len, &next, host, &want);
+        n = guest_gather(m, iovs, iovs_len, &next, host, &want);
         if (n < 0) {
             if (done == 0)
                 return WASI_EFAULT;

@@ -194,3 +194,30 @@ guest_iovecs_check(const WrtMemory *m, uint32_t iovs, uint32_t count)
     }
     return 0;
 }
+
+int
+guest_gather(const WrtMemory *m, uint32_t iovs, uint32_t count,
+             uint32_t *next, struct iovec *out, size_t *total)
+{
+    uint8_t *buf;
+    uint32_t len;
+    int n = 0;
+
+    *total = 0;
+    while (*next < count && n < GUEST_IOV_MAX && *total < GUEST_IO_MAX) {
+        if (guest_iovec(m, iovs, *next, &buf, &len) != 0)
+            return -1;
+        (*next)++;
+        if (len == 0)
+            continue;
+        if (len > GUEST_IO_MAX - *total) {
+            len = (uint32_t)(GUEST_IO_MAX - *total);
+            *next = count;
+        }
+        out[n].iov_base = buf;
+        out[n].iov_len = len;
+        *total += len;
+        n++;
+    }
+    return n;
+}

@@ -11,7 +11,9 @@
 #ifndef WASI_RT_GUEST_H
 #define WASI_RT_GUEST_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "wrt.h"
 
@@ -47,6 +49,25 @@ uint32_t guest_iovecs_check(const WrtMemory *m, uint32_t iovs,
                             uint32_t count);
 uint32_t guest_iovec(const WrtMemory *m, uint32_t iovs, uint32_t i,
                      uint8_t **buf, uint32_t *len);
+
+/*
+ * Host iovecs one gather fills at most, and bytes one gather covers at most
+ * (well below SSIZE_MAX on 32-bit hosts).
+ */
+#define GUEST_IOV_MAX 64
+#define GUEST_IO_MAX ((size_t)1 << 30)
+
+/*
+ * Gather the guest iovecs [*next, count) into out[GUEST_IOV_MAX] for one
+ * readv/writev/recvmsg/sendmsg, skipping empty ones; *next advances past
+ * what was taken and *total gets the bytes.  When an entry has to be cut
+ * short to stay within GUEST_IO_MAX, *next becomes count: the caller's
+ * transfer then ends after this chunk (a short transfer, which the guest's
+ * libc retries) instead of skipping the rest of that entry.  Returns the
+ * number of host entries (0 when nothing is left) or -1 for a bad entry.
+ */
+int guest_gather(const WrtMemory *m, uint32_t iovs, uint32_t count,
+                 uint32_t *next, struct iovec *out, size_t *total);
 
 /*
  * Little-endian stores and loads through a host pointer that came from

@@ -31,11 +31,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* Guest iovecs passed to one recvmsg/sendmsg (POSIX lets IOV_MAX be 16). */
-#define SOCK_IOV_MAX 16
-/* Bytes moved by one call, well below SSIZE_MAX on 32-bit hosts. */
-#define SOCK_IO_MAX ((size_t)1 << 30)
-
 /* accept4 sets close-on-exec atomically; elsewhere fcntl follows accept. */
 #if defined(__linux__) && defined(SOCK_CLOEXEC)
 #define HAVE_ACCEPT4 1
@@ -308,33 +303,17 @@ wasi_sock_accept(void *ctx, uint32_t fd, uint32_t flags, uint32_t fd_out)
 }
 
 /*
- * Fill host iovecs from the guest's (already checked by guest_iovecs_check),
- * skipping empty ones, up to SOCK_IOV_MAX entries and SOCK_IO_MAX bytes.
- * What does not fit is left for the guest's next call: one recvmsg or
- * sendmsg per WASI call, as a second one could block after the first
- * moved data.  Returns the entry count or -1 (EFAULT).
+ * One recvmsg or sendmsg per WASI call, over the first GUEST_IOV_MAX
+ * iovecs: what does not fit is left for the guest's next call, as a second
+ * host call could block after the first moved data.  -1 means EFAULT.
  */
 static int
 gather(const WrtMemory *m, uint32_t iovs, uint32_t count, struct iovec *out)
 {
-    size_t total = 0;
-    uint32_t i, len;
-    uint8_t *buf;
-    int n = 0;
+    uint32_t next = 0;
+    size_t total;
 
-    for (i = 0; i < count && n < SOCK_IOV_MAX && total < SOCK_IO_MAX; i++) {
-        if (guest_iovec(m, iovs, i, &buf, &len) != 0)
-            return -1;
-        if (len == 0)
-            continue;
-        if (len > SOCK_IO_MAX - total)
-            len = (uint32_t)(SOCK_IO_MAX - total);
-        out[n].iov_base = buf;
-        out[n].iov_len = len;
-        total += len;
-        n++;
-    }
-    return n;
+    return guest_gather(m, iovs, count, &next, out, &total);
 }
 
 uint32_t
@@ -343,7 +322,7 @@ wasi_sock_recv(void *ctx, uint32_t fd, uint32_t ri_data,
                uint32_t ro_datalen_out, uint32_t ro_flags_out)
 {
     WasiCtx *w = ctx;
-    struct iovec host[SOCK_IOV_MAX];
+    struct iovec host[GUEST_IOV_MAX];
     struct msghdr msg;
     uint8_t *lenp, *flagsp;
     uint32_t err;
@@ -392,7 +371,7 @@ wasi_sock_send(void *ctx, uint32_t fd, uint32_t si_data,
                uint32_t so_datalen_out)
 {
     WasiCtx *w = ctx;
-    struct iovec host[SOCK_IOV_MAX];
+    struct iovec host[GUEST_IOV_MAX];
     struct msghdr msg;
     uint8_t *lenp;
     uint32_t err;

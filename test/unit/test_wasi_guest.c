@@ -257,6 +257,53 @@ test_calls(WrtMemory *m)
     wasi_ctx_free(w);
 }
 
+/*
+ * guest_gather over a memory that claims 3 GiB (only the iovec array at
+ * its start is real; gather never touches the buffers): an entry cut short
+ * at GUEST_IO_MAX ends the transfer rather than skipping its remainder.
+ */
+static void
+test_gather(void)
+{
+    uint8_t arr[32];
+    WrtMemory big;
+    struct iovec out[GUEST_IOV_MAX];
+    uint32_t next;
+    size_t total;
+
+    memset(&big, 0, sizeof big);
+    big.base = arr;
+    big.size = (uint64_t)3 << 30;
+    /* 1.5 GiB then 16 bytes: one entry of exactly GUEST_IO_MAX, then done */
+    guest_put_u32(arr, 0);
+    guest_put_u32(arr + 4, 0x60000000u);
+    guest_put_u32(arr + 8, 0x100);
+    guest_put_u32(arr + 12, 16);
+    next = 0;
+    CHECK(guest_gather(&big, 0, 2, &next, out, &total) == 1);
+    CHECK(total == GUEST_IO_MAX && out[0].iov_len == GUEST_IO_MAX);
+    CHECK(next == 2);
+    CHECK(guest_gather(&big, 0, 2, &next, out, &total) == 0 && total == 0);
+    /* 768 MiB twice: the second is cut to 256 MiB and ends the transfer */
+    guest_put_u32(arr + 4, 0x30000000u);
+    guest_put_u32(arr + 8, 0x40000000u);
+    guest_put_u32(arr + 12, 0x30000000u);
+    guest_put_u32(arr + 16, 0);
+    guest_put_u32(arr + 20, 1);
+    next = 0;
+    CHECK(guest_gather(&big, 0, 3, &next, out, &total) == 2);
+    CHECK(total == GUEST_IO_MAX && out[1].iov_len == 0x10000000u);
+    CHECK(next == 3);
+    /* empty entries are skipped; a bad one is -1 */
+    guest_put_u32(arr + 4, 0);
+    guest_put_u32(arr + 12, 0);
+    guest_put_u32(arr + 16, 0xFFFFFFF0u);
+    guest_put_u32(arr + 20, 0x20);
+    next = 0;
+    CHECK(guest_gather(&big, 0, 2, &next, out, &total) == 0 && next == 2);
+    CHECK(guest_gather(&big, 0, 3, &next, out, &total) == -1);
+}
+
 int
 main(void)
 {
@@ -267,6 +314,7 @@ main(void)
     test_scalars(&m);
     test_iovecs(&m);
     test_no_memory();
+    test_gather();
     test_calls(&m);
     wrt_memory_free(&m);
     if (failures != 0) {
