@@ -12,7 +12,10 @@ translated by w2c):
              with the errno it names, controls doing the same inside the
              sandbox must work, and nothing in the tree around the sandbox
              may change (compared by a snapshot of paths, types, modes,
-             sizes, contents, mtimes and link targets).
+             sizes, contents, mtimes and link targets).  Its stdin is a
+             read-only file beside the sandbox, which it must not change
+             either (timestamps, or the status flags of the open file
+             description it shares with the harness).
   envdump.c  prints the guest's environment: only what was granted, never
              the host's variables nor the W2C_* grants themselves.
   grants.c   shows preopens, files and environment granted at build time.
@@ -28,6 +31,7 @@ All builds start at once on a thread pool when the first test asks for
 one; each run has a time limit.
 """
 import concurrent.futures
+import fcntl
 import os
 import random
 import re
@@ -176,10 +180,11 @@ def builds(w2c_bin, tmp_path_factory):
     b.close()
 
 
-def run_exe(exe, args=(), env=None, cwd=None, timeout=RUN_TIMEOUT):
+def run_exe(exe, args=(), env=None, cwd=None, timeout=RUN_TIMEOUT,
+            stdin=subprocess.DEVNULL):
     try:
         return run([exe, *args], env=env, cwd=cwd, timeout=timeout,
-                   stdin=subprocess.DEVNULL, text=True, errors="replace")
+                   stdin=stdin, text=True, errors="replace")
     except subprocess.TimeoutExpired:
         pytest.fail(f"{Path(exe).name} did not finish within {timeout} s",
                     pytrace=False)
@@ -309,9 +314,19 @@ def escape_run(builds, tmp_path_factory):
     before = snapshot(root, sb)
     env = host_env(W2C_DIR=f"{sb}::/", W2C_ENV_GRANTED="1",
                    W2C_CACHE_DIR="/nonexistent-w2c-cache")
-    r = run_exe(exe, [root, never], env=env, cwd=base)
+    # stdin: a read-only descriptor on a file beside the sandbox, whose
+    # open file description the guest shares with this process
+    stdin_fd = os.open(root / "rootfile", os.O_RDONLY)
+    try:
+        stdin_flags = fcntl.fcntl(stdin_fd, fcntl.F_GETFL)
+        r = run_exe(exe, [root, never], env=env, cwd=base, stdin=stdin_fd)
+        stdin_flags_after = fcntl.fcntl(stdin_fd, fcntl.F_GETFL)
+    finally:
+        os.close(stdin_fd)
     after = snapshot(root, sb)
-    return EscapeRun(r, before, after, never, passwd_before)
+    er = EscapeRun(r, before, after, never, passwd_before)
+    er.stdin_flags = (stdin_flags, stdin_flags_after)
+    return er
 
 
 def test_escape_survives(escape_run):
@@ -382,6 +397,16 @@ def test_escape_nothing_outside_changed(escape_run):
             er.passwd_before:
         problems.append("/etc/passwd changed")
     assert not problems, "outside the sandbox:\n  " + "\n  ".join(problems)
+
+
+def test_escape_host_stdin_flags_unchanged(escape_run):
+    """The guest set O_NONBLOCK and O_APPEND on its standard input (a
+    descriptor it inherited): once it has exited, the open file description
+    it shared with its parent has the status flags it had before."""
+    before, after = escape_run.stdin_flags
+    assert after == before, \
+        f"stdin status flags were {before:#o}, are {after:#o} after the " \
+        "guest exited"
 
 
 # ---- the environment -------------------------------------------------------

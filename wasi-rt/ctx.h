@@ -220,6 +220,8 @@ struct WasiCtx {
     WrtMemory *mem;             /* NULL until bound or without memory */
     WasiFd *fds;                /* guest fd n is fds[n] */
     uint32_t nfds;              /* entries allocated in fds */
+    int stdio_flags[3];         /* host fds 0-2 status flags at start, to
+                                   restore at the end (-1: not open) */
     char error[512];            /* last grant error (wasi_ctx_error) */
 };
 

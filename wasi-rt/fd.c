@@ -65,8 +65,13 @@
 /* Rights of an inherited descriptor we can seek in (files, block devices). */
 #define RIGHTS_SEEKABLE                                                     \
     (WASI_RIGHTS_FD_SEEK | WASI_RIGHTS_FD_TELL | WASI_RIGHTS_FD_SYNC |      \
-     WASI_RIGHTS_FD_DATASYNC | WASI_RIGHTS_FD_ADVISE |                      \
-     WASI_RIGHTS_FD_ALLOCATE | WASI_RIGHTS_FD_FILESTAT_SET_SIZE |           \
+     WASI_RIGHTS_FD_DATASYNC | WASI_RIGHTS_FD_ADVISE)
+/*
+ * ... and those that change the file itself, only when it was opened for
+ * writing: `./app < file` must not let the guest truncate or retime it.
+ */
+#define RIGHTS_SEEKABLE_WRITE                                               \
+    (WASI_RIGHTS_FD_ALLOCATE | WASI_RIGHTS_FD_FILESTAT_SET_SIZE |           \
      WASI_RIGHTS_FD_FILESTAT_SET_TIMES)
 
 #define FDFLAGS_ALL                                                         \
@@ -227,8 +232,11 @@ describe_host_fd(int host, WasiFd *f)
         r |= WASI_RIGHTS_FD_WRITE;
     f->filetype = wasi_filetype_of(&st);
     if (f->filetype == WASI_FILETYPE_REGULAR_FILE ||
-        f->filetype == WASI_FILETYPE_BLOCK_DEVICE)
+        f->filetype == WASI_FILETYPE_BLOCK_DEVICE) {
         r |= RIGHTS_SEEKABLE;
+        if (r & WASI_RIGHTS_FD_WRITE)
+            r |= RIGHTS_SEEKABLE_WRITE;
+    }
     /*
      * Other character devices (/dev/null) may seek; without these rights
      * wasi-libc would take them for terminals.  The host says ESPIPE
@@ -257,10 +265,17 @@ wasi_fd_table_init(WasiCtx *w)
     w->nfds = FDS_INITIAL;
     for (i = 0; i < w->nfds; i++)
         clear_entry(&w->fds[i]);
-    /* A closed host stdio descriptor stays closed for the guest too. */
-    for (i = 0; i < 3; i++)
+    /*
+     * A closed host stdio descriptor stays closed for the guest too.  The
+     * guest shares stdio's open file descriptions with its parent, so the
+     * status flags it may change (append, nonblock) are put back when the
+     * context is freed.
+     */
+    for (i = 0; i < 3; i++) {
+        w->stdio_flags[i] = fcntl((int)i, F_GETFL);
         if (describe_host_fd((int)i, &w->fds[i]) != 0)
             clear_entry(&w->fds[i]);
+    }
     return 0;
 }
 
@@ -268,6 +283,11 @@ void
 wasi_fd_table_free(WasiCtx *w)
 {
     uint32_t i;
+
+    for (i = 0; i < 3; i++)
+        if (w->stdio_flags[i] != -1 && w->nfds > 0 &&
+            fcntl((int)i, F_GETFL) != w->stdio_flags[i])
+            (void)fcntl((int)i, F_SETFL, w->stdio_flags[i]);
 
     for (i = 0; i < w->nfds; i++)
         if (w->fds[i].is_open)
@@ -496,10 +516,13 @@ transfer(WasiCtx *w, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
         done += (uint64_t)got;
         if ((size_t)got < want)
             break;
+        /*
+         * The count is a u32, yet iovecs may name the same bytes many
+         * times over: stop (a short transfer) before it could overflow.
+         */
+        if (done > (uint64_t)UINT32_MAX - GUEST_IO_MAX)
+            break;
     }
-    /* The count fits: at most the sum of u32 lengths within 4 GiB memory. */
-    if (done > 0xFFFFFFFFu)
-        done = 0xFFFFFFFFu;
     guest_put_u32(outp, (uint32_t)done);
     return 0;
 }
@@ -918,17 +941,19 @@ uint32_t
 wasi_fd_close(void *ctx, uint32_t fd)
 {
     WasiFd *f = wasi_fd_lookup(ctx, fd);
-    int rc = 0;
+    int rc = 0, e = 0;
 
     if (f == NULL)
         return WASI_EBADF;
     if (f->is_owned) {
         rc = close(f->host);
+        if (rc != 0)
+            e = errno;      /* before release's closedir/free touch it */
         f->is_owned = 0;    /* gone even when close failed (POSIX) */
     }
     wasi_fd_release(f);
     /* EINTR: the descriptor is closed all the same (Linux, BSD). */
-    return rc == 0 || errno == EINTR ? 0 : wasi_errno_from_host(errno);
+    return rc == 0 || e == EINTR ? 0 : wasi_errno_from_host(e);
 }
 
 /*

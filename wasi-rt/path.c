@@ -39,10 +39,13 @@
  *
  * path_symlink also refuses a relative target that climbs above the root
  * when read lexically from the link's directory, so that a guest cannot
- * plant a link out of the sandbox for host programs to follow.  That check
- * is lexical: it cannot see that a component of the target is itself a
- * link (made before or after), so a chain of links can still lead a host
- * program that follows links without confinement above the root.  The
+ * plant a link out of the sandbox for host programs to follow; path_link
+ * and path_rename check a link they give a new name the same way.  That
+ * check is lexical: it cannot see that a component of the target is
+ * itself a link (made before or after), and renaming a whole directory
+ * does not look at the links inside it, so a chain of links, or a moved
+ * directory holding one, can still lead a host program that follows links
+ * without confinement above the root.  The
  * guest itself never gets out that way: every path it uses goes through
  * walk_resolve().
  *
@@ -461,6 +464,32 @@ wasi_path_filestat_set_times(void *ctx, uint32_t fd, uint32_t flags,
     return err;
 }
 
+static uint32_t check_link_target(const char *t, size_t depth);
+
+/*
+ * When (dir, name) is a symbolic link about to get a new name `depth`
+ * levels below the root of `to`'s walk (path_link, path_rename), the same
+ * check path_symlink makes: its text must not lead out from there.
+ * Otherwise a link made harmlessly deep inside could be moved up and point
+ * out of the sandbox for host programs that follow links.
+ */
+static uint32_t
+check_moved_link(int dir, const char *name, size_t depth)
+{
+    char target[LINK_BUF];
+    struct stat st;
+    ssize_t n;
+
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISLNK(st.st_mode))
+        return 0;   /* not a link: the *at() call reports any error */
+    n = readlinkat(dir, name, target, sizeof target - 1);
+    if (n < 0)
+        return host_error();
+    target[n] = '\0';
+    return check_link_target(target, depth);
+}
+
 /*
  * The source is followed only with SYMLINK_FOLLOW, and then within the
  * sandbox; linkat itself never follows (flags 0), so the link is made to
@@ -482,6 +511,8 @@ wasi_path_link(void *ctx, uint32_t old_fd, uint32_t old_flags,
                          new_path_len, 0, &to, NULL);
     if (err == 0 && to.slash)
         err = slash_create_error(&to);
+    if (err == 0)
+        err = check_moved_link(walk_dir(&from), from.name, to.depth);
     if (err == 0 &&
         linkat(walk_dir(&from), from.name, walk_dir(&to), to.name, 0) != 0)
         err = host_error();
@@ -705,6 +736,8 @@ wasi_path_rename(void *ctx, uint32_t fd, uint32_t old_path,
         else if (!S_ISDIR(st.st_mode))
             err = WASI_ENOTDIR;
     }
+    if (err == 0)
+        err = check_moved_link(walk_dir(&from), from.name, to.depth);
     if (err == 0 &&
         renameat(walk_dir(&from), from.name, walk_dir(&to), to.name) != 0)
         err = errno == EEXIST ? WASI_ENOTEMPTY : host_error();

@@ -13,7 +13,9 @@
  *
  * argv[1] is the host path of the tree holding sandbox/ (the preopen),
  * outside/ (with the file "secret") and landing/; argv[2] is a host path
- * that must never be created.  The harness made these inside the sandbox:
+ * that must never be created.  Standard input is the harness's read-only
+ * descriptor on the file rootfile, beside the sandbox.  The harness made
+ * these inside the sandbox:
  *     file, scratch                   regular files
  *     sub/deep/                       directories
  *     abs_secret_link  -> ROOT/outside/secret
@@ -36,6 +38,7 @@
 /* WASI errnos (witx numbering) */
 #define E_BADF 8u
 #define E_FAULT 21u
+#define E_INVAL 28u
 #define E_LOOP 32u
 #define E_NOTDIR 54u
 #define E_NOTCAPABLE 76u
@@ -641,6 +644,59 @@ guest_symlink_attempts(void)
                   "g_esc2", "g_esc2/secret");
 }
 
+/*
+ * A relative link that stays inside where the guest made it leads out once
+ * moved nearer the root: sub/plant -> ../file is the sandbox's file, but a
+ * rename or hard link of it to the sandbox itself points at ROOT/file,
+ * beside the sandbox, for any host program that follows it.  path_symlink
+ * refuses to make such a link in place; moving one there must be refused
+ * too.
+ */
+static void
+planted_link_attempts(void)
+{
+    control("symlink_climbing_inside", symlink_at("../file", "sub/plant"));
+    escape("plant_link_by_hard_link", link_at(0, "sub/plant", "planted2"));
+    escape("plant_link_by_rename", rename_at("sub/plant", "planted"));
+    control("symlink_climbing_inside_2",
+            symlink_at("../../file", "sub/deep/plant"));
+    escape("plant_link_by_rename_up_one",
+           rename_at("sub/deep/plant", "sub/planted"));
+}
+
+/*
+ * Standard input is a read-only descriptor on a file outside the sandbox
+ * (the harness's): the guest may read it, but not change the file, not
+ * even its timestamps, nor leave the harness's open file description
+ * changed after it exits (the harness checks its status flags).
+ */
+static void
+stdio_attempts(void)
+{
+    /* 2008-01-10: not the time the harness gave every file */
+    const uint64_t when = 1200000000ull * 1000000000ull;
+
+    attempt("stdin_readonly_set_times",
+            raw_fd_filestat_set_times(0, when, when,
+                                      __WASI_FSTFLAGS_ATIM |
+                                          __WASI_FSTFLAGS_MTIM),
+            E_NOTCAPABLE, 0, NULL);
+    attempt("stdin_readonly_set_times_now",
+            raw_fd_filestat_set_times(0, 0, 0,
+                                      __WASI_FSTFLAGS_ATIM_NOW |
+                                          __WASI_FSTFLAGS_MTIM_NOW),
+            E_NOTCAPABLE, 0, NULL);
+    /* the host refuses these on a read-only descriptor anyway */
+    attempt("stdin_readonly_set_size", raw_fd_filestat_set_size(0, 0),
+            E_NOTCAPABLE, E_INVAL, NULL);
+    attempt("stdin_readonly_allocate", raw_fd_allocate(0, 0, 1 << 20),
+            E_NOTCAPABLE, E_BADF, NULL);
+    printf("info stdin_set_flags %u\n",
+           raw_fd_fdstat_set_flags(0, __WASI_FDFLAGS_NONBLOCK |
+                                          __WASI_FDFLAGS_APPEND));
+    fflush(stdout);
+}
+
 /* ---- pointers and lengths past memory --------------------------------- */
 
 /*
@@ -821,6 +877,8 @@ main(int argc, char **argv)
     subdir_attempts();
     symlink_attempts();
     guest_symlink_attempts();
+    planted_link_attempts();
+    stdio_attempts();
     memory_attempts();
     /* the preopen still works after all that */
     control("open_file_at_end", open_at(0, "file", 0));

@@ -37,6 +37,15 @@ uint32_t raw_fd_fdstat_get(uint32_t fd, uint32_t stat_out)
     RAW_IMPORT(fd_fdstat_get);
 uint32_t raw_fd_filestat_get(uint32_t fd, uint32_t stat_out)
     RAW_IMPORT(fd_filestat_get);
+uint32_t raw_fd_filestat_set_size(uint32_t fd, uint64_t size)
+    RAW_IMPORT(fd_filestat_set_size);
+uint32_t raw_fd_filestat_set_times(uint32_t fd, uint64_t atim, uint64_t mtim,
+                                   uint32_t fst_flags)
+    RAW_IMPORT(fd_filestat_set_times);
+uint32_t raw_fd_allocate(uint32_t fd, uint64_t offset, uint64_t len)
+    RAW_IMPORT(fd_allocate);
+uint32_t raw_fd_fdstat_set_flags(uint32_t fd, uint32_t flags)
+    RAW_IMPORT(fd_fdstat_set_flags);
 uint32_t raw_fd_pread(uint32_t fd, uint32_t iovs, uint32_t iovs_len,
                       uint64_t offset, uint32_t nread_out)
     RAW_IMPORT(fd_pread);
