@@ -64,7 +64,7 @@ WASI_RT_SRCS = wasi-rt/guest.c wasi-rt/errno.c wasi-rt/fd.c wasi-rt/path.c \
 RT_HDRS = $(wildcard rt/*.h)
 WASI_RT_HDRS = $(wildcard wasi-rt/*.h)
 # The contracts a host program includes (plugins), installed under include/.
-PUBLIC_HDRS = rt/wrt.h rt/wrt_simd.h wasi-rt/wasi.h
+PUBLIC_HDRS = rt/wrt.h rt/wrt_names.h rt/wrt_simd.h wasi-rt/wasi.h
 
 ifeq ($(V),1)
 Q =

@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "wrt_names.h"
+
 #if defined(__GNUC__)
 #define WRT_NORETURN __attribute__((noreturn))
 #define WRT_UNLIKELY(x) __builtin_expect(!!(x), 0)
