@@ -57,7 +57,7 @@ OBJS = $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o)
 
 # The runtime every executable links, in this order; driver.c gets the same
 # list, so what is installed is what w2c compiles.
-RT_SRCS = rt/mem.c rt/table.c rt/trap.c
+RT_SRCS = rt/mem.c rt/table.c rt/trap.c rt/embed.c
 WASI_RT_SRCS = wasi-rt/guest.c wasi-rt/errno.c wasi-rt/fd.c wasi-rt/path.c \
                wasi-rt/sock.c \
                wasi-rt/proc.c wasi-rt/run.c

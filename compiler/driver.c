@@ -46,7 +46,7 @@ extern char **environ;
  */
 #ifndef W2C_RUNTIME_SOURCES
 #define W2C_RUNTIME_SOURCES \
-    "rt/mem.c rt/table.c rt/trap.c " \
+    "rt/mem.c rt/table.c rt/trap.c rt/embed.c " \
     "wasi-rt/guest.c wasi-rt/errno.c wasi-rt/fd.c wasi-rt/path.c " \
     "wasi-rt/sock.c wasi-rt/proc.c " \
     "wasi-rt/run.c"

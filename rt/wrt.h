@@ -25,6 +25,7 @@
 
 #include <math.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -114,6 +115,42 @@ WrtTrap wrt_call(WrtRt *rt, void (*fn)(void *), void *arg);
 const char *wrt_trap_message(WrtTrap t);
 /* Name of rt->trap_func for messages, or NULL when unknown. */
 const char *wrt_trap_func_name(const WrtRt *rt);
+
+/*
+ * Calls from a host program through a generated library API (embed.c).
+ * WrtEmbed sits beside the WrtRt of a library instance and holds what the
+ * host set (limits) and what it can read back (state, last message).
+ */
+#define WRT_EMBED_ERROR 14      /* == WRT_TRAP_COUNT_: the host misused the API */
+
+enum { WRT_EMBED_NEW, WRT_EMBED_READY, WRT_EMBED_FAILED };
+
+typedef struct WrtEmbed {
+    uint64_t max_pages;         /* memory limit in pages (UINT64_MAX: none) */
+    size_t max_stack;           /* C stack bytes an outermost call may use;
+                                   0: what the calling thread has */
+    int state;                  /* WRT_EMBED_NEW, _READY or _FAILED */
+    int exit_code;              /* after WRT_TRAP_EXIT */
+    char message[256];          /* the last failure; "" before any */
+} WrtEmbed;
+
+/* max_memory_bytes 0: no limit, else floor(bytes / 64 KiB) pages. */
+void wrt_embed_init(WrtEmbed *e, uint64_t max_memory_bytes, size_t max_stack);
+/* The smaller of the module's maximum and the limit, in pages. */
+uint64_t wrt_embed_max_pages(const WrtEmbed *e, uint64_t module_max_pages);
+/*
+ * Run fn(arg) for the host.  When outermost on rt (no landing pad yet) the
+ * stack limit comes from the calling thread's stack, less a margin for host
+ * functions and WASI calls, capped by e->max_stack, and is restored after.
+ * Returns 0 or the WrtTrap; a trap or exit is described in e->message.
+ */
+int wrt_embed_call(WrtRt *rt, WrtEmbed *e, void (*fn)(void *), void *arg);
+/* Format e->message (printf style); returns WRT_EMBED_ERROR. */
+int wrt_embed_error(WrtEmbed *e, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 /* Lowest C stack address wasm code may use on this thread (0: unchecked). */
 void wrt_set_stack_limit(WrtRt *rt, uintptr_t limit);

@@ -24,6 +24,22 @@ typedef struct WasiCtx WasiCtx;
  * the host's fds 0-2.  Returns NULL when out of memory.
  */
 WasiCtx *wasi_ctx_new(int argc, char **argv);
+/*
+ * A context for a plugin instance (generated library API): no arguments,
+ * no environment and no descriptors at all (guest fds 0-2 closed until
+ * wasi_ctx_grant_stdio); the host's stdio flags are neither saved nor
+ * restored.  Returns NULL when out of memory.
+ */
+WasiCtx *wasi_ctx_new_embedded(void);
+/* The guest's argv: copied.  0, or -1 with wasi_ctx_error(). */
+int wasi_ctx_set_args(WasiCtx *w, int argc, const char *const *argv);
+/*
+ * Guest fd 0, 1 or 2 becomes host_fd, borrowed (never closed; it must stay
+ * open while the context lives), with the rights its access mode allows
+ * except fd_fdstat_set_flags: a plugin may not change the host's file
+ * status flags.  host_fd -1 closes guest_fd.  0, or -1 with the error.
+ */
+int wasi_ctx_grant_stdio(WasiCtx *w, int guest_fd, int host_fd);
 /* Attach the instance's runtime header and exported memory ("memory"). */
 void wasi_ctx_bind(WasiCtx *w, WrtRt *rt, WrtMemory *mem);
 void wasi_ctx_free(WasiCtx *w);

@@ -1,0 +1,152 @@
+/*
+ * embed.c - calls into a plugin instance from a host program: the stack
+ * bound of the calling thread, limits, and the messages a host reads back.
+ *
+ * A library instance may be called from any thread, one at a time, so the
+ * C stack that wasm code runs on is the caller's.  Each outermost call
+ * finds the calling thread's stack (once per thread, cached in thread-local
+ * storage), keeps a margin below the lowest frame wasm code may use for
+ * host functions and WASI calls, and hands that limit to wrt_enter.  Nested
+ * calls (a host function calling back into the same instance) keep the
+ * outer call's limit.  Nothing here touches process-wide state: no signal
+ * handler, no global variable other than the per-thread cache.
+ */
+#if defined(__linux__) || defined(__GLIBC__)
+#define _GNU_SOURCE         /* pthread_getattr_np */
+#endif
+
+#include "wrt.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#if defined(__linux__) || defined(__GLIBC__) || defined(__APPLE__)
+#include <pthread.h>
+#define HAVE_THREAD_STACK 1
+#endif
+
+/* Room kept below the limit for host functions, WASI calls and helpers. */
+#define STACK_MARGIN ((uintptr_t)128 << 10)
+/* Assumed stack below the first frame when the thread's cannot be known. */
+#define STACK_UNKNOWN ((uintptr_t)1 << 20)
+
+#if defined(__GNUC__)
+#define WRT_THREAD_LOCAL __thread
+#endif
+
+void
+wrt_embed_init(WrtEmbed *e, uint64_t max_memory_bytes, size_t max_stack)
+{
+    e->max_pages = max_memory_bytes != 0 ? max_memory_bytes / WRT_PAGE_SIZE
+                                         : UINT64_MAX;
+    e->max_stack = max_stack;
+    e->state = WRT_EMBED_NEW;
+    e->exit_code = 0;
+    e->message[0] = '\0';
+}
+
+uint64_t
+wrt_embed_max_pages(const WrtEmbed *e, uint64_t module_max_pages)
+{
+    return module_max_pages < e->max_pages ? module_max_pages : e->max_pages;
+}
+
+int
+wrt_embed_error(WrtEmbed *e, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    return WRT_EMBED_ERROR;
+}
+
+/* Lowest address of the calling thread's stack, or 0 when unknown. */
+static uintptr_t
+thread_stack_low(void)
+{
+#if defined(WRT_THREAD_LOCAL)
+    static WRT_THREAD_LOCAL uintptr_t cached;
+    static WRT_THREAD_LOCAL int known;
+#endif
+    uintptr_t low = 0;
+
+#if defined(WRT_THREAD_LOCAL)
+    if (known)
+        return cached;
+#endif
+#if defined(HAVE_THREAD_STACK) && defined(__APPLE__)
+    {
+        pthread_t self = pthread_self();
+        low = (uintptr_t)pthread_get_stackaddr_np(self) -
+              (uintptr_t)pthread_get_stacksize_np(self);
+    }
+#elif defined(HAVE_THREAD_STACK)
+    {
+        pthread_attr_t attr;
+        void *addr;
+        size_t size;
+
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+                low = (uintptr_t)addr;
+            pthread_attr_destroy(&attr);
+        }
+    }
+#endif
+#if defined(WRT_THREAD_LOCAL)
+    cached = low;
+    known = 1;
+#endif
+    return low;
+}
+
+/* The lowest stack address wasm code may use in a call starting here. */
+static uintptr_t
+stack_limit_here(const WrtEmbed *e)
+{
+    uintptr_t here = WRT_STACK_POINTER();
+    uintptr_t low = thread_stack_low();
+    uintptr_t limit;
+
+    if (low != 0 && here > low)
+        limit = here - low > STACK_MARGIN ? low + STACK_MARGIN : here;
+    else
+        limit = here > STACK_UNKNOWN ? here - STACK_UNKNOWN : 0;
+    if (e->max_stack != 0 && here > e->max_stack &&
+        here - e->max_stack > limit)
+        limit = here - e->max_stack;
+    return limit;
+}
+
+int
+wrt_embed_call(WrtRt *rt, WrtEmbed *e, void (*fn)(void *), void *arg)
+{
+    int outermost = rt->landing == NULL;
+    uintptr_t old_limit = rt->stack_limit;
+    const char *name;
+    WrtTrap t;
+
+    if (outermost)
+        wrt_set_stack_limit(rt, stack_limit_here(e));
+    t = wrt_call(rt, fn, arg);
+    if (outermost)
+        wrt_set_stack_limit(rt, old_limit);
+    if (t == WRT_TRAP_NONE)
+        return 0;
+    if (t == WRT_TRAP_EXIT) {
+        e->exit_code = rt->exit_code;
+        snprintf(e->message, sizeof e->message,
+                 "wasm exited with status %d", rt->exit_code);
+        return (int)t;
+    }
+    name = wrt_trap_func_name(rt);
+    if (name != NULL)
+        snprintf(e->message, sizeof e->message, "wasm trap: %s in \"%s\"",
+                 wrt_trap_message(t), name);
+    else
+        snprintf(e->message, sizeof e->message, "wasm trap: %s",
+                 wrt_trap_message(t));
+    return (int)t;
+}
