@@ -4,7 +4,7 @@
 # config.mak with the compiler and flags it probed.  Sources are listed by
 # hand: adding a file is a decision.
 #
-#   make                 build build/w2c
+#   make                 build build/w2c and build/libw2c-rt.a
 #   make check           install missing test packages (as root), run pytest
 #                        and the spec suite
 #   make check UPDATE=1  rewrite golden expectations instead of comparing
@@ -12,13 +12,16 @@
 #   make spec-portable   its SIMD scripts with the portable SIMD path
 #   make SANITIZE=1      ASan + UBSan build in build-san/ (also for check)
 #   make demo            compile and run the bundled example
-#   make install         PREFIX=/usr/local, DESTDIR honoured
+#   make install         PREFIX=/usr/local, DESTDIR honoured (also
+#                        BINDIR, LIBDIR, SHAREDIR, INCLUDEDIR, MANDIR)
+#   make uninstall       remove what install put there
 #   make V=1             show full commands;  WERROR=1 adds -Werror
 
 -include config.mak
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
 SHAREDIR ?= $(PREFIX)/share/w2c
 INCLUDEDIR ?= $(PREFIX)/include/w2c
 MANDIR ?= $(PREFIX)/share/man
@@ -66,6 +69,14 @@ WASI_RT_HDRS = $(wildcard wasi-rt/*.h)
 # The contracts a host program includes (plugins), installed under include/.
 PUBLIC_HDRS = rt/wrt.h rt/wrt_names.h rt/wrt_simd.h wasi-rt/wasi.h
 
+# libw2c-rt.a: the same runtime, unprefixed, for C from --emit=obj and
+# --emit=c (pkg-config w2c-rt).  Position-independent, so a host may put it
+# into a shared object.  RT_CFLAGS replaces the optimisation flags.
+RT_CFLAGS ?= -O2
+RT_LIB = $(BUILD)/libw2c-rt.a
+RT_LIB_OBJS = $(addprefix $(BUILD)/rt-lib/,$(RT_SRCS:.c=.o) \
+    $(WASI_RT_SRCS:.c=.o))
+
 ifeq ($(V),1)
 Q =
 msg = @true
@@ -74,7 +85,7 @@ Q = @
 msg = @printf '  %-7s %s\n'
 endif
 
-all: $(BUILD)/w2c
+all: $(BUILD)/w2c $(RT_LIB)
 
 $(BUILD)/w2c: $(OBJS)
 	$(msg) LINK $@
@@ -96,6 +107,20 @@ $(BUILD):
 	@mkdir -p $@
 
 -include $(OBJS:.o=.d)
+
+$(RT_LIB): $(RT_LIB_OBJS)
+	$(msg) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(RT_LIB_OBJS)
+
+$(BUILD)/rt-lib/%.o: %.c
+	$(msg) CC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(WARN) $(RT_CFLAGS) -fPIC -Irt -Iwasi-rt -MMD -MP \
+	    -c $< -o $@
+$(RT_LIB_OBJS): Makefile
+
+-include $(RT_LIB_OBJS:.o=.d)
 
 # ---- tests -------------------------------------------------------------
 
@@ -164,19 +189,40 @@ demo: all
 
 # ---- install -----------------------------------------------------------
 
+# w2c-rt.pc names its directories relative to ${prefix} where they lie
+# under PREFIX (the usual case), so the file reads as pkg-config users
+# expect; rt_sources lists every runtime source, for builds that compile
+# the runtime themselves.
+PC_DIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+PC_SUBST = -e 's|@PREFIX@|$(PREFIX)|g' \
+    -e 's|@INCLUDEDIR@|$(call PC_DIR,$(INCLUDEDIR))|g' \
+    -e 's|@LIBDIR@|$(call PC_DIR,$(LIBDIR))|g' \
+    -e 's|@SHAREDIR@|$(call PC_DIR,$(SHAREDIR))|g' \
+    -e 's|@RT_SOURCES@|$(addprefix $${srcdir}/,$(RT_SRCS) $(WASI_RT_SRCS))|g' \
+    -e 's|@VERSION@|$(W2C_VERSION)|g'
+
 install: all
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(SHAREDIR)/rt' \
 	    '$(DESTDIR)$(SHAREDIR)/wasi-rt' '$(DESTDIR)$(INCLUDEDIR)' \
-	    '$(DESTDIR)$(MANDIR)/man1'
+	    '$(DESTDIR)$(LIBDIR)/pkgconfig' '$(DESTDIR)$(MANDIR)/man1' \
+	    '$(DESTDIR)$(MANDIR)/man3'
 	install -m 755 $(BUILD)/w2c '$(DESTDIR)$(BINDIR)/w2c'
 	install -m 644 $(RT_SRCS) $(RT_HDRS) '$(DESTDIR)$(SHAREDIR)/rt'
 	install -m 644 $(WASI_RT_SRCS) $(WASI_RT_HDRS) \
 	    '$(DESTDIR)$(SHAREDIR)/wasi-rt'
 	install -m 644 $(PUBLIC_HDRS) '$(DESTDIR)$(INCLUDEDIR)'
+	install -m 644 $(RT_LIB) '$(DESTDIR)$(LIBDIR)/libw2c-rt.a'
+	sed $(PC_SUBST) rt/w2c-rt.pc.in \
+	    >'$(DESTDIR)$(LIBDIR)/pkgconfig/w2c-rt.pc'
+	chmod 644 '$(DESTDIR)$(LIBDIR)/pkgconfig/w2c-rt.pc'
 	install -m 644 man/w2c.1 '$(DESTDIR)$(MANDIR)/man1/w2c.1'
+	install -m 644 man/w2c-embed.3 '$(DESTDIR)$(MANDIR)/man3/w2c-embed.3'
 
 uninstall:
-	rm -f '$(DESTDIR)$(BINDIR)/w2c' '$(DESTDIR)$(MANDIR)/man1/w2c.1'
+	rm -f '$(DESTDIR)$(BINDIR)/w2c' '$(DESTDIR)$(MANDIR)/man1/w2c.1' \
+	    '$(DESTDIR)$(MANDIR)/man3/w2c-embed.3' \
+	    '$(DESTDIR)$(LIBDIR)/libw2c-rt.a' \
+	    '$(DESTDIR)$(LIBDIR)/pkgconfig/w2c-rt.pc'
 	rm -rf '$(DESTDIR)$(SHAREDIR)' '$(DESTDIR)$(INCLUDEDIR)'
 
 clean:

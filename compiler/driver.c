@@ -4,12 +4,13 @@
  * Commands are argument vectors started with posix_spawnp: no shell ever
  * sees a file name.  For an executable, the generated C and each runtime
  * source compile to objects in parallel, then one link step writes the
- * output.  The runtime objects are cached per compiler, flags and runtime
- * contents (see "the runtime object cache" below), so usually only the
- * generated C compiles.  The compiler inherits our stdout/stderr, so
- * its diagnostics reach the user unchanged.  What to compile is decided
- * here; what the generated C contains is emit.c's business, and exit
- * statuses are main.c's.
+ * output; for a static library the same objects, compiled with the
+ * library's prefix, go into one archive instead.  The runtime objects are
+ * cached per compiler, flags and runtime contents (see "the runtime object
+ * cache" below), so usually only the generated C compiles.  The compiler
+ * inherits our stdout/stderr, so its diagnostics reach the user unchanged.
+ * What to compile is decided here; what the generated C contains is
+ * emit.c's business, and exit statuses are main.c's.
  */
 #define _XOPEN_SOURCE 700     /* POSIX.1-2008 with XSI: realpath */
 
@@ -40,9 +41,9 @@ extern char **environ;
 #endif
 
 /*
- * The runtime sources every executable links, relative to the runtime
- * directory.  The Makefile passes its own list (the one it installs) so the
- * two cannot drift; this default matches it.
+ * The runtime sources every executable and library links, relative to the
+ * runtime directory.  The Makefile passes its own list (the one it
+ * installs) so the two cannot drift; this default matches it.
  */
 #ifndef W2C_RUNTIME_SOURCES
 #define W2C_RUNTIME_SOURCES \
@@ -106,13 +107,14 @@ driver_interrupt(void)
     interrupted = 1;
 }
 
-/* One compiler process. */
+/* One compiler (or archiver) process. */
 typedef struct Job {
     Argv argv;
     pid_t pid;
     int status;         /* wait status, when done */
     int spawn_err;      /* errno from posix_spawnp, 0 if it started */
     bool done;
+    const char *tool;   /* for messages: NULL is "C compiler" */
 } Job;
 
 double
@@ -159,19 +161,21 @@ job_failed(const Job *j)
 static void
 report_failure(const Job *j)
 {
+    const char *tool = j->tool != NULL ? j->tool : "C compiler";
+
     if (j->spawn_err) {
-        fprintf(stderr, "w2c: error: cannot run C compiler '%s': %s\n",
+        fprintf(stderr, "w2c: error: cannot run %s '%s': %s\n", tool,
                 j->argv.v[0], strerror(j->spawn_err));
         return;
     }
     if (WIFEXITED(j->status))
-        fprintf(stderr, "w2c: error: C compiler failed (status %d): ",
+        fprintf(stderr, "w2c: error: %s failed (status %d): ", tool,
                 WEXITSTATUS(j->status));
     else if (WIFSIGNALED(j->status))
-        fprintf(stderr, "w2c: error: C compiler failed (signal %d): ",
+        fprintf(stderr, "w2c: error: %s failed (signal %d): ", tool,
                 WTERMSIG(j->status));
     else
-        fprintf(stderr, "w2c: error: C compiler failed: ");
+        fprintf(stderr, "w2c: error: %s failed: ", tool);
     print_command(stderr, j->argv.v);
     fputc('\n', stderr);
 }
@@ -376,6 +380,14 @@ begin_command(Argv *av, const DriverOpts *o)
         argv_push(av, "-g");
 }
 
+/*
+ * The flags of every compile (module and runtime alike, so they are part of
+ * the runtime cache key): the runtime headers; for a library its prefix,
+ * position-independent code (the archive may end up in a shared object) and
+ * -fno-math-errno, which lets sqrt compile inline instead of calling libm
+ * (a host links the archive without -lm); then --cflags, which may
+ * override any of these.
+ */
 static void
 add_compile_flags(Argv *av, const DriverOpts *o)
 {
@@ -383,6 +395,11 @@ add_compile_flags(Argv *av, const DriverOpts *o)
 
     argv_push(av, arena_printf(av->a, "-I%s/rt", o->runtime_dir));
     argv_push(av, arena_printf(av->a, "-I%s/wasi-rt", o->runtime_dir));
+    if (o->mode == DRIVER_LIB) {
+        argv_push(av, arena_printf(av->a, "-DWRT_PREFIX=%s", o->prefix));
+        argv_push(av, "-fPIC");
+        argv_push(av, "-fno-math-errno");
+    }
     for (i = 0; i < o->ncflags; i++)
         argv_push(av, o->cflags[i]);
 }
@@ -782,10 +799,74 @@ publish_runtime(Arena *a, const DriverOpts *o, const Argv *objs, RtPlan *p)
                 "them as %s: %s\n", p->dir, p->entry, strerror(err));
 }
 
-static DriverStatus
-build_exe(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
+/* Link the module object cobj with the runtime objects into `output`. */
+static bool
+link_exe(Arena *a, const DriverOpts *o, const char *cobj, const char *rtdir,
+         const Argv *objs, const char *output)
 {
-    Argv rel = { 0 }, objs = { 0 }, link = { 0 };
+    Job lj = { { 0 }, 0, 0, 0, false, NULL };
+    size_t i;
+
+    lj.argv.a = a;
+    begin_command(&lj.argv, o);
+    for (i = 0; i < o->ncflags; i++)
+        argv_push(&lj.argv, o->cflags[i]);
+    argv_push(&lj.argv, cobj);
+    for (i = 0; i < objs->n; i++)
+        argv_push(&lj.argv, arena_printf(a, "%s/%s", rtdir, objs->v[i]));
+    for (i = 0; i < o->nldflags; i++)
+        argv_push(&lj.argv, o->ldflags[i]);
+    argv_push(&lj.argv, "-o");
+    argv_push(&lj.argv, output);
+    argv_push(&lj.argv, "-lm");
+    argv_push(&lj.argv, "-lpthread");
+    return run_jobs(&lj, 1, o->verbose);
+}
+
+/*
+ * Archive the module object cobj and the runtime objects: `ar rcs` into a
+ * fresh temporary beside `output` (ar adds to an existing archive, and a
+ * rename only replaces within one file system), renamed over `output` when
+ * complete.  On failure nothing of this build is left.
+ */
+static DriverStatus
+archive_lib(Arena *a, const DriverOpts *o, const char *cobj,
+            const char *rtdir, const Argv *objs, const char *output)
+{
+    Job aj = { { 0 }, 0, 0, 0, false, "archiver" };
+    char *tmp = arena_printf(a, "%s.w2c-tmp%ld", output, (long)getpid());
+    size_t i;
+
+    aj.argv.a = a;
+    argv_push_words(&aj.argv, o->ar);
+    argv_push(&aj.argv, "rcs");
+    argv_push(&aj.argv, tmp);
+    argv_push(&aj.argv, cobj);
+    for (i = 0; i < objs->n; i++)
+        argv_push(&aj.argv, arena_printf(a, "%s/%s", rtdir, objs->v[i]));
+    (void)unlink(tmp);
+    if (!run_jobs(&aj, 1, o->verbose)) {
+        (void)unlink(tmp);
+        return interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
+    }
+    if (rename(tmp, output) != 0) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", output,
+                strerror(errno));
+        (void)unlink(tmp);
+        return DRIVER_SETUP_ERROR;
+    }
+    return DRIVER_OK;
+}
+
+/*
+ * DRIVER_EXE and DRIVER_LIB: compile the module's C and (unless cached) the
+ * runtime in parallel, then link them, or archive them.
+ */
+static DriverStatus
+build_with_runtime(Arena *a, const DriverOpts *o, const char *csrc,
+                   const char *output)
+{
+    Argv rel = { 0 }, objs = { 0 };
     Job *jobs;
     size_t i, njobs;
     double t0, t1;
@@ -806,7 +887,9 @@ build_exe(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
     /* The module's C always compiles; the runtime only when not cached. */
     njobs = plan.compile ? 1 + rel.n : 1;
     jobs = arena_array(a, njobs, sizeof *jobs);
-    cobj = arena_printf(a, "%s/0-%s.o", o->tmpdir, stem(a, csrc));
+    /* In an archive the module's member is named after the library. */
+    cobj = arena_printf(a, "%s/0-%s.o", o->tmpdir,
+                        o->mode == DRIVER_LIB ? o->prefix : stem(a, csrc));
     for (i = 0; i < njobs; i++) {
         jobs[i].argv.a = a;
         begin_command(&jobs[i].argv, o);
@@ -837,29 +920,14 @@ build_exe(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
     if (plan.is_private)
         publish_runtime(a, o, &objs, &plan);
 
-    link.a = a;
-    begin_command(&link, o);
-    for (i = 0; i < o->ncflags; i++)
-        argv_push(&link, o->cflags[i]);
-    argv_push(&link, cobj);
-    for (i = 0; i < objs.n; i++)
-        argv_push(&link, arena_printf(a, "%s/%s", plan.dir, objs.v[i]));
-    for (i = 0; i < o->nldflags; i++)
-        argv_push(&link, o->ldflags[i]);
-    argv_push(&link, "-o");
-    argv_push(&link, output);
-    argv_push(&link, "-lm");
-    argv_push(&link, "-lpthread");
-    {
-        Job lj = { { 0 }, 0, 0, 0, false };
-        lj.argv = link;
-        if (!run_jobs(&lj, 1, o->verbose)) {
-            s = interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
-            goto done;
-        }
+    if (o->mode == DRIVER_LIB) {
+        s = archive_lib(a, o, cobj, plan.dir, &objs, output);
+    } else if (!link_exe(a, o, cobj, plan.dir, &objs, output)) {
+        s = interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
     }
-    if (o->verbose)
-        fprintf(stderr, "w2c: phase link: %.2f ms\n",
+    if (s == DRIVER_OK && o->verbose)
+        fprintf(stderr, "w2c: phase %s: %.2f ms\n",
+                o->mode == DRIVER_LIB ? "ar" : "link",
                 (driver_now() - t1) * 1e3);
 done:
     /* A failed or unpublished private build never becomes an entry. */
@@ -871,7 +939,7 @@ done:
 static DriverStatus
 build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
 {
-    Job j = { { 0 }, 0, 0, 0, false };
+    Job j = { { 0 }, 0, 0, 0, false, NULL };
     double t0;
 
     j.argv.a = a;
@@ -896,10 +964,10 @@ driver_build(const DriverOpts *o, const char *csrc, const char *output)
     Arena *a = arena_new();
     DriverStatus s;
 
-    if (o->mode == DRIVER_EXE)
-        s = build_exe(a, o, csrc, output);
-    else
+    if (o->mode == DRIVER_OBJ)
         s = build_obj(a, o, csrc, output);
+    else
+        s = build_with_runtime(a, o, csrc, output);
     if (s != DRIVER_OK)
         unlink(output);
     arena_free(a);

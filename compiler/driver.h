@@ -2,9 +2,10 @@
  * driver.h - run the system C compiler over generated C and the runtime.
  *
  * main.c writes the generated .c/.h files and then asks the driver to turn
- * them into an executable or an object file.  The driver finds the runtime
- * sources (rt/, wasi-rt/), builds argument vectors (never shell strings),
- * runs the compiler jobs in parallel with posix_spawnp and waits for them.
+ * them into an executable, an object file or a static library.  The driver
+ * finds the runtime sources (rt/, wasi-rt/), builds argument vectors (never
+ * shell strings), runs the compiler jobs in parallel with posix_spawnp and
+ * waits for them.
  * The compiler's diagnostics go straight to our stderr.  The driver never
  * calls exit: it returns a DriverStatus that main.c maps to an exit status.
  */
@@ -16,13 +17,14 @@
 
 typedef enum DriverMode {
     DRIVER_EXE,     /* compile generated C + runtime, link an executable */
-    DRIVER_OBJ      /* compile the generated C alone with -c */
+    DRIVER_OBJ,     /* compile the generated C alone with -c */
+    DRIVER_LIB      /* compile generated C + runtime with the prefix, archive */
 } DriverMode;
 
 typedef enum DriverStatus {
     DRIVER_OK = 0,
     DRIVER_SETUP_ERROR, /* runtime not found, out of memory, I/O (exit 2) */
-    DRIVER_CC_FAILED,   /* the C compiler failed or could not run (exit 3) */
+    DRIVER_CC_FAILED,   /* the C compiler or the archiver failed (exit 3) */
     DRIVER_INTERRUPTED  /* driver_interrupt() was called (by a signal) */
 } DriverStatus;
 
@@ -35,6 +37,8 @@ typedef struct DriverOpts {
     size_t ncflags;
     const char *const *ldflags; /* extra linker flags, one per entry */
     size_t nldflags;
+    const char *prefix;         /* DRIVER_LIB: -DWRT_PREFIX, the --name */
+    const char *ar;             /* DRIVER_LIB: archiver command ("ar") */
     const char *runtime_dir;    /* has rt/, wasi-rt/ (driver_find_runtime) */
     const char *tmpdir;         /* scratch directory for objects */
     bool verbose;               /* -v: print commands and phase times */
@@ -53,6 +57,11 @@ char *driver_find_runtime(const char *argv0);
  * Build o->mode output at `output` from the generated C file `csrc` (its
  * header sits beside it).  DRIVER_EXE compiles csrc into o->tmpdir and
  * links it with the runtime objects; DRIVER_OBJ compiles csrc alone.
+ * DRIVER_LIB compiles csrc and the runtime with
+ *     -DWRT_PREFIX=<o->prefix> -fPIC -fno-math-errno
+ * (so every symbol the archive defines starts with "<prefix>_"), then runs
+ *     <o->ar> rcs <output>.w2c-tmp<pid> <module object> <runtime objects>
+ * and renames that archive over `output` once complete.
  *
  * The runtime objects come from the cache directory ($W2C_CACHE_DIR, else
  * $XDG_CACHE_HOME/w2c, else $HOME/.cache/w2c): entry rt-<16 hex digits>,
@@ -65,9 +74,10 @@ char *driver_find_runtime(const char *argv0);
  *
  * With o->verbose, prints each command, where the runtime objects came from
  * ("w2c: runtime objects: cached DIR" or "... built DIR") and the "cc" and
- * "link" phase times on stderr.  On failure prints
+ * "link" (or "ar") phase times on stderr.  On failure prints
  *     w2c: error: C compiler failed (status N): <command>
- * and removes `output`, so a failed build never leaves a stale result.
+ * ("archiver failed" for ar) and removes `output` (and a temporary archive),
+ * so a failed build never leaves a stale result.
  */
 DriverStatus driver_build(const DriverOpts *o, const char *csrc,
                           const char *output);

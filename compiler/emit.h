@@ -14,11 +14,29 @@
 #include "diag.h"
 #include "wasm.h"
 
+/*
+ * What the output is for.  EMIT_OBJ, EMIT_C and EMIT_LIB produce the same
+ * C: the public embedding API (a self-contained header with an opaque
+ * instance, typed export wrappers returning a w2c_status; the instance
+ * struct and everything else static in the .c).  They differ only in what
+ * main.c does with it.
+ */
 typedef enum EmitMode {
     EMIT_EXE,   /* module + generated main() binding WASI imports */
-    EMIT_OBJ,   /* module only: instance API and exports, no main() */
-    EMIT_C      /* like EMIT_OBJ, C sources and header only */
+    EMIT_OBJ,   /* public API, compiled to an object file */
+    EMIT_C,     /* public API, C sources and header only */
+    EMIT_LIB,   /* public API, archived with its own prefixed runtime */
+    EMIT_RAW    /* internal (spec runner): the instance struct in the
+                   header, P_new(void), P_instantiate, exports that must
+                   run inside wrt_call */
 } EmitMode;
+
+/* Whether mode produces the public embedding API. */
+static inline bool
+emit_mode_is_public(EmitMode mode)
+{
+    return mode == EMIT_OBJ || mode == EMIT_C || mode == EMIT_LIB;
+}
 
 typedef struct EmitOpts {
     EmitMode mode;
@@ -33,6 +51,8 @@ typedef struct EmitOpts {
     uint32_t ndirs;             /* strings in dirs (twice the grants) */
     const char *const *listen;  /* --listen: "ADDR:PORT" */
     uint32_t nlisten;
+    /* Limits; in the public API modes only defaults that the host's
+       w2c_limits override. */
     uint64_t max_memory_pages;  /* --max-memory in pages; 0: no limit */
     uint32_t max_call_depth;    /* --max-call-depth; 0: runtime default */
     bool offsets;               /* --offsets: a comment per instruction */
@@ -41,10 +61,21 @@ typedef struct EmitOpts {
 /*
  * Check that every import can be bound in this mode: in EMIT_EXE each import
  * must be a wasi_snapshot_preview1 function listed in wasi.def with the same
- * signature; errors name the import and say why.
+ * signature.  The public API modes take functions and globals from the host
+ * and WASI functions (checked the same way) from the instance's own
+ * context; they reject imported memories and tables.  WASI imports that
+ * reach memory need it exported as "memory".  Errors name the import and
+ * say why.  EMIT_RAW accepts everything (its user binds imports itself).
  */
 bool emit_check_imports(const Module *m, const EmitOpts *o, Diag *d)
     WARN_UNUSED;
+
+/*
+ * Why prefix cannot be the --name in mode, as the end of a message ("is
+ * reserved for the runtime"), or NULL when it can.  main.c avoids these
+ * names when it makes up a default.
+ */
+const char *emit_prefix_problem(const char *prefix, EmitMode mode);
 
 /* Write the module's C into c and its header into h. */
 bool emit_module(Arena *a, const Module *m, const EmitOpts *o, CWriter *c,

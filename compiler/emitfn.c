@@ -17,6 +17,12 @@
  * references, tables, segments).  The input has been validated: operand
  * types are taken from our own type stack, which validation guarantees is
  * consistent, so breaking that is a BUG, not a diagnostic.
+ *
+ * For the public embedding API (EmitCtx.api) users compile the output with
+ * their own warnings: locals and slots that are only written get a
+ * "(void)x;", a loop label left without a branch (they were all dead
+ * code) is taken out again, and v128 globals, kept as the header's bytes,
+ * go through getv128/putv128.
  */
 #include "emitfn.h"
 
@@ -40,6 +46,8 @@ typedef struct Frame {
     bool label_used;            /* a branch targets the end label */
     bool has_else;
     bool then_reachable;        /* the then arm falls through to end */
+    bool loop_used;             /* a printed branch goes to the loop */
+    size_t label_at;            /* where the loop's label line starts */
 } Frame;
 
 /* The value classes; the reference class is the one of pointer type. */
@@ -56,12 +64,14 @@ typedef struct Fn {
     uint32_t height, stack_cap;
     Frame *frames;
     uint32_t nframes, frames_cap;
-    uint8_t *used[NCLASS];      /* slot (class, depth) was referenced */
+    uint8_t *used[NCLASS];      /* slot (class, depth) was referenced: 1,
+                                   and read as an operand (top): | 2 */
     uint32_t used_cap[NCLASS];
     const char **lnames;        /* params then locals */
     ValType *ltypes;
     uint32_t nl;
     uint8_t *loop_target;       /* per block ordinal: a loop branched to */
+    uint8_t *local_read;        /* per local: a local.get was printed */
     uint32_t nblocks;           /* block ordinals handed out so far */
     bool unreachable;           /* rest of the current arm is dead */
     bool has_return;            /* a return statement was printed */
@@ -129,8 +139,8 @@ emitfn_sigletter(ValType t)
     }
 }
 
-static const char *
-valtype_text(ValType t)
+const char *
+emitfn_valtype_text(ValType t)
 {
     switch (t) {
     case VT_I32: return "i32";
@@ -152,15 +162,17 @@ emitfn_type_text(CWriter *w, const FuncType *ft)
 
     cw_printf(w, "(");
     for (i = 0; i < ft->nparams; i++)
-        cw_printf(w, "%s%s", i ? " " : "", valtype_text(ft->params[i]));
+        cw_printf(w, "%s%s", i ? " " : "",
+                  emitfn_valtype_text(ft->params[i]));
     cw_printf(w, ") -> ");
     if (ft->nresults == 1) {
-        cw_printf(w, "%s", valtype_text(ft->results[0]));
+        cw_printf(w, "%s", emitfn_valtype_text(ft->results[0]));
         return;
     }
     cw_printf(w, "(");
     for (i = 0; i < ft->nresults; i++)
-        cw_printf(w, "%s%s", i ? " " : "", valtype_text(ft->results[i]));
+        cw_printf(w, "%s%s", i ? " " : "",
+                  emitfn_valtype_text(ft->results[i]));
     cw_printf(w, ")");
 }
 
@@ -216,7 +228,7 @@ slot_t(Fn *fn, uint32_t depth, ValType t)
         memset(fn->used[c] + fn->used_cap[c], 0, cap - fn->used_cap[c]);
         fn->used_cap[c] = cap;
     }
-    fn->used[c][depth] = 1;
+    fn->used[c][depth] |= 1;
     snprintf(b, sizeof fn->bufs[0], "%c%u", class_letter[c],
              (unsigned)depth);
     return b;
@@ -231,13 +243,23 @@ slot(Fn *fn, uint32_t depth)
     return slot_t(fn, depth, fn->stack[depth]);
 }
 
-/* The slot of the value n below the top (0 = top). */
+/* The slot of the value at depth, as an operand that is read. */
+static const char *
+slot_read(Fn *fn, uint32_t depth)
+{
+    const char *s = slot(fn, depth);
+
+    fn->used[vclass(fn->stack[depth])][depth] |= 2;
+    return s;
+}
+
+/* The slot of the value n below the top (0 = top), read. */
 static const char *
 top(Fn *fn, uint32_t n)
 {
     if (n >= fn->height)
         BUG("operand stack underflow in emitter");
-    return slot(fn, fn->height - 1 - n);
+    return slot_read(fn, fn->height - 1 - n);
 }
 
 static uint32_t
@@ -668,6 +690,7 @@ emit_branch(Fn *fn, uint32_t depth, const char *cond)
     if (t->kind == FR_LOOP) {
         n = t->nparams;
         types = t->params;
+        t->loop_used = true;
     } else {
         n = t->nresults;
         types = t->results;
@@ -688,7 +711,7 @@ emit_branch(Fn *fn, uint32_t depth, const char *cond)
         uint32_t from = fn->height - n + k, to = t->base + k;
         if (from != to) {
             const char *dst = slot_t(fn, to, types[k]);
-            cw_line(fn->w, "%s = %s;", dst, slot(fn, from));
+            cw_line(fn->w, "%s = %s;", dst, slot_read(fn, from));
         }
     }
     cw_line(fn->w, "goto L%u;", (unsigned)t->label);
@@ -704,7 +727,9 @@ emit_br_table(Fn *fn, const Instr *in)
     char idx[24];
     int saved;
 
-    snprintf(idx, sizeof idx, "%s", top(fn, 0));
+    /* with only a default, the index is not read */
+    snprintf(idx, sizeof idx, "%s",
+             n == 0 ? slot(fn, fn->height - 1) : top(fn, 0));
     pop(fn, 1);
     if (n == 0) {
         emit_branch(fn, dflt, NULL);
@@ -760,7 +785,7 @@ emit_call_expr(Fn *fn, uint32_t ti, const char *callee, const char *first)
     }
     cw_printf(&line, "%s(%s", callee, first);
     for (k = 0; k < np; k++)
-        cw_printf(&line, ", %s", slot(fn, base + k));
+        cw_printf(&line, ", %s", slot_read(fn, base + k));
     cw_printf(&line, ");");
     put_wrapped(w, line.buf);
     pop(fn, np);
@@ -822,6 +847,37 @@ global_ref(Fn *fn, uint32_t g)
 }
 
 /*
+ * The public API keeps v128 globals as the header's w2c_v128 (bytes, the
+ * host may point at them), read and written through the .c's getv128 and
+ * putv128; the address of global g for them.
+ */
+static bool
+is_api_v128(const EmitCtx *e, uint32_t g)
+{
+    return e->api && e->m->globals[g].type == VT_V128;
+}
+
+static const char *
+global_addr(EmitCtx *e, uint32_t g)
+{
+    const Global *gl = &e->m->globals[g];
+
+    return arena_printf(e->a, gl->is_import ? "inst->%s" : "&inst->%s",
+                        gl->cname);
+}
+
+const char *
+emitfn_global_get(EmitCtx *e, uint32_t g)
+{
+    const Global *gl = &e->m->globals[g];
+
+    if (is_api_v128(e, g))
+        return arena_printf(e->a, "getv128(%s)", global_addr(e, g));
+    return arena_printf(e->a, gl->is_import ? "*inst->%s" : "inst->%s",
+                        gl->cname);
+}
+
+/*
  * A function whose end is unreachable and that never returns (an endless
  * loop, a trap) still needs a return statement, or C compilers warn.
  */
@@ -861,6 +917,17 @@ emit_end(Fn *fn)
     }
     if (f.kind != FR_LOOP && f.label_used)
         label(fn, f.label);
+    /*
+     * A loop label whose branches all were dead code: the public API's
+     * users would see -Wunused-label, so the line goes.
+     */
+    if (f.kind == FR_LOOP && fn->e->api && f.label_at != (size_t)-1 &&
+        !f.loop_used) {
+        char *line = fn->w->buf + f.label_at;
+        size_t len = (size_t)(strchr(line, '\n') + 1 - line);
+        memmove(line, line + len, fn->w->len - f.label_at - len + 1);
+        fn->w->len -= len;
+    }
     fn->nframes--;
     reset_stack(fn, f.base, f.results, f.nresults);
     fn->unreachable = !reachable;
@@ -894,8 +961,11 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_LOOP:
         f = push_frame(fn, FR_LOOP, in->imm.block);
-        if (f->label <= fn->nblocks && fn->loop_target[f->label - 1])
+        f->label_at = (size_t)-1;
+        if (f->label <= fn->nblocks && fn->loop_target[f->label - 1]) {
+            f->label_at = w->len;
             label(fn, f->label);
+        }
         break;
     case OP_IF:
         s = top(fn, 0);
@@ -953,6 +1023,7 @@ emit_instr(Fn *fn, const Instr *in)
     case OP_LOCAL_GET:
         d = push(fn, fn->ltypes[in->imm.idx]);
         stmt(fn, "%s = %s;", slot(fn, d), fn->lnames[in->imm.idx]);
+        fn->local_read[in->imm.idx] = 1;
         break;
     case OP_LOCAL_SET:
         stmt(fn, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
@@ -963,10 +1034,15 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_GLOBAL_GET:
         d = push(fn, m->globals[in->imm.idx].type);
-        stmt(fn, "%s = %s;", slot(fn, d), global_ref(fn, in->imm.idx));
+        stmt(fn, "%s = %s;", slot(fn, d),
+             emitfn_global_get(fn->e, in->imm.idx));
         break;
     case OP_GLOBAL_SET:
-        stmt(fn, "%s = %s;", global_ref(fn, in->imm.idx), top(fn, 0));
+        if (is_api_v128(fn->e, in->imm.idx))
+            stmt(fn, "putv128(%s, %s);", global_addr(fn->e, in->imm.idx),
+                 top(fn, 0));
+        else
+            stmt(fn, "%s = %s;", global_ref(fn, in->imm.idx), top(fn, 0));
         pop(fn, 1);
         break;
     case OP_I32_CONST:
@@ -1089,7 +1165,6 @@ emitfn_const_expr(EmitCtx *e, const Expr *x, const char **out)
     for (i = 0; i < x->n; i++) {
         const Instr *in = &x->code[i];
         const char *v = NULL;
-        const Global *g;
 
         switch (in->op) {
         case OP_END:
@@ -1124,9 +1199,7 @@ emitfn_const_expr(EmitCtx *e, const Expr *x, const char **out)
             v = arena_printf(e->a, "&inst->funcs[%u]", (unsigned)in->imm.idx);
             break;
         case OP_GLOBAL_GET:
-            g = &e->m->globals[in->imm.idx];
-            v = arena_printf(e->a, g->is_import ? "*inst->%s" : "inst->%s",
-                             g->cname);
+            v = emitfn_global_get(e, in->imm.idx);
             break;
         case OP_I32_ADD: case OP_I64_ADD:
         case OP_I32_SUB: case OP_I64_SUB:
@@ -1310,6 +1383,7 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
     np = fn.ft->nparams;
     fn.nl = np + func->nlocals;
     fn.lnames = arena_array(e->a, fn.nl ? fn.nl : 1, sizeof(char *));
+    fn.local_read = arena_array(e->a, fn.nl ? fn.nl : 1, 1);
     fn.ltypes = arena_array(e->a, fn.nl ? fn.nl : 1, sizeof(ValType));
     for (i = 0; i < fn.nl; i++) {
         fn.lnames[i] = local_name(e->a, i, func->local_names);
@@ -1380,6 +1454,18 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         declare_slots(&fn, c);
         if (c->len != mark || fn.nl > np)
             cw_raw(c, "\n", 1);
+        /*
+         * The public API's C is compiled by its users: no warnings about
+         * locals and slots that are only written (a dropped call result).
+         */
+        for (i = 0; e->api && i < fn.nl; i++)
+            if (!fn.local_read[i])
+                cw_line(c, "    (void)%s;", fn.lnames[i]);
+        for (k = 0; e->api && k < NCLASS; k++)
+            for (i = 0; i < fn.used_cap[k]; i++)
+                if (fn.used[k][i] == 1)
+                    cw_line(c, "    (void)%c%u;", class_letter[k],
+                            (unsigned)i);
         cw_line(c, "    wrt_enter(&inst->rt, %uu);", (unsigned)fidx);
         cw_raw(c, e->scratch.buf ? e->scratch.buf : "", e->scratch.len);
         cw_printf(c, "}\n\n");

@@ -20,6 +20,19 @@ typedef struct EmitCtx {
     const Module *m;
     const EmitOpts *o;
     const char *prefix;         /* EmitOpts.prefix, validated */
+    bool api;                   /* the public embedding API (EMIT_OBJ, _C,
+                                   _LIB): v128 globals are w2c_v128 */
+    bool has_wasi;              /* api: wasi_snapshot_preview1 imports */
+    const char **import_names;  /* api: imports struct fields (names.c) */
+    /*
+     * api: what the C refers to, so that nothing unused is defined (its
+     * users compile it with their own warnings): functions reachable from
+     * exports, the start function and references; the types whose SIG_<n>
+     * is used; the data segments whose bytes are used.  NULL otherwise.
+     */
+    const bool *func_live;
+    const bool *type_used;
+    const bool *data_used;
     Diag *d;
     /*
      * Per type index: the number n of the canonical signature string
@@ -47,10 +60,19 @@ char emitfn_sigletter(ValType t);
 void emitfn_params(const EmitCtx *e, CWriter *w, uint32_t ti,
                    const char *first, const char *pfx, bool std);
 
+/* "i32", "funcref", ... */
+const char *emitfn_valtype_text(ValType t);
 /* "(i32 i32) -> f64" for comments and messages, appended to w. */
 void emitfn_type_text(CWriter *w, const FuncType *ft);
 /* s for inside a C comment or message: unsafe bytes become '?'-free '_'. */
 void emitfn_comment_str(CWriter *w, Str s);
+
+/*
+ * The value of global g as one C expression over inst (arena string):
+ * "inst->g1_x", "*inst->g0" for imports, "getv128(...)" for a v128 global
+ * of the public API.
+ */
+const char *emitfn_global_get(EmitCtx *e, uint32_t g);
 
 /*
  * A constant expression ("validation: constant expressions") as one C

@@ -72,12 +72,16 @@ typedef struct Options {
 static const char usage_text[] =
     "usage: w2c [options] INPUT.wasm -o OUTPUT\n"
     "\n"
-    "Compile a WebAssembly module to a native executable through C.\n"
+    "Compile a WebAssembly module to a native executable, object file or\n"
+    "static library through C.\n"
     "\n"
     "options:\n"
-    "  -o FILE               output file (required)\n"
-    "  --emit=exe|obj|c      executable (default), object file, or C source\n"
-    "                        (FILE and its header FILE minus .c plus .h)\n"
+    "  -o FILE               output file (required, except that --emit=lib\n"
+    "                        defaults to libINPUT.a)\n"
+    "  --emit=exe|obj|lib|c  executable (default); object file X.o; static\n"
+    "                        library libX.a holding its own runtime; or C\n"
+    "                        source X.c.  obj, lib and c also write the\n"
+    "                        module's C API header X.h beside FILE\n"
     "  -O0 -O1 -O2 -O3       C compiler optimisation level (default -O2)\n"
     "  -g                    compile with debug information\n"
     "  --cc=CC               C compiler (default: $CC, else " W2C_DEFAULT_CC
@@ -108,7 +112,7 @@ static const char usage_text[] =
     "\n"
     "INPUT is a binary module (.wasm) or a module in the text format (.wat)\n"
     "\n"
-    "not supported yet: --emit=lib, --target, --bounds=guard, -j\n"
+    "not supported yet: --target, --bounds=guard, -j\n"
     "\n"
     "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
     "3 the C compiler failed\n";
@@ -231,8 +235,9 @@ print_version(void)
 {
     printf("w2c %s\n", W2C_VERSION);
     printf("input: WebAssembly 2.0 modules (SIMD included), binary "
-           "(.wasm) or text (.wat); output: C99 and native executables "
-           "using WASI preview1\n");
+           "(.wasm) or text (.wat); output: C99, native executables "
+           "using WASI preview1, object files and static libraries with "
+           "a C embedding API\n");
 }
 
 /* Long options: name, and whether it takes a value. */
@@ -293,10 +298,10 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
         else if (strcmp(val, "c") == 0)
             o->emit = EMIT_C;
         else if (strcmp(val, "lib") == 0)
-            usage_error("--emit=lib is not supported yet");
+            o->emit = EMIT_LIB;
         else
-            usage_error("invalid --emit value '%s' (expected exe, obj or c)",
-                        val);
+            usage_error("invalid --emit value '%s' (expected exe, obj, lib "
+                        "or c)", val);
     } else if (strcmp(name, "cc") == 0) {
         if (strspn(val, " \t") == strlen(val))
             usage_error("--cc needs a compiler command");
@@ -360,6 +365,48 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
             fprintf(stderr, "w2c: --%s is not supported yet\n", name);
         exit(EXIT_USAGE);
     }
+}
+
+/* A command from the environment variable var, else dflt. */
+static const char *
+env_command(const char *var, const char *dflt)
+{
+    const char *env = getenv(var);
+
+    return env != NULL && strspn(env, " \t") != strlen(env) ? env : dflt;
+}
+
+static const char *
+emit_name(EmitMode mode)
+{
+    switch (mode) {
+    case EMIT_OBJ:
+        return "obj";
+    case EMIT_LIB:
+        return "lib";
+    case EMIT_C:
+        return "c";
+    default:
+        return "exe";
+    }
+}
+
+static const char *
+base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* --emit=lib without -o: lib<input's base name minus extension>.a here. */
+static const char *
+default_lib_output(Arena *a, const char *input)
+{
+    const char *base = base_name(input);
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+
+    return arena_printf(a, "lib%.*s.a", (int)n, base);
 }
 
 static void
@@ -445,40 +492,40 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
     }
     if (o->input == NULL)
         usage_error("no input file");
+    if (o->output == NULL && o->emit == EMIT_LIB)
+        o->output = default_lib_output(a, o->input);
     if (o->output == NULL || o->output[0] == '\0')
         usage_error("no output file: use -o OUTPUT");
     if (o->emit != EMIT_EXE &&
         o->env.n + o->pass_env.n + o->dirs.n + o->listen.n > 0)
         usage_error("--dir, --env, --pass-env and --listen grant "
                     "capabilities to executables; they do not apply to "
-                    "--emit=%s", o->emit == EMIT_OBJ ? "obj" : "c");
-    if (o->cc == NULL) {
-        const char *env = getenv("CC");
-        o->cc = env != NULL && strspn(env, " \t") != strlen(env)
-                    ? env : W2C_DEFAULT_CC;
-    }
-}
-
-static const char *
-base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
+                    "--emit=%s", emit_name(o->emit));
+    if (o->cc == NULL)
+        o->cc = env_command("CC", W2C_DEFAULT_CC);
 }
 
 /*
- * The default --name: the output's file name without its extension, every
- * character outside [A-Za-z0-9_] replaced by '_', "wasm_" in front of a
- * leading digit or a runtime prefix (wrt, wasi), "wasm" when nothing is
- * left, cut to the 40 characters --name allows.
+ * The default --name: the output's file name without its extension (and,
+ * for --emit=lib, without a leading "lib" when more follows: libX.a gives
+ * X), every character outside [A-Za-z0-9_] replaced by '_', "wasm" when
+ * nothing is left, cut to the 40 characters --name allows, and "wasm_" in
+ * front of a leading digit or of a name --name refuses (the runtime's
+ * prefixes wrt, wasi, guest, and the names the C API uses itself).
  */
 static const char *
-default_name(Arena *a, const char *output)
+default_name(Arena *a, const Options *o)
 {
-    const char *base = base_name(output);
+    const char *base = base_name(o->output);
     const char *dot = strrchr(base, '.');
     size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    char *s = arena_strndup(a, base, n), *p;
+    char *s, *p;
+
+    if (o->emit == EMIT_LIB && n > 3 && strncmp(base, "lib", 3) == 0) {
+        base += 3;
+        n -= 3;
+    }
+    s = arena_strndup(a, base, n);
 
     for (p = s; *p; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -487,14 +534,15 @@ default_name(Arena *a, const char *output)
     }
     if (*s == '\0')
         return "wasm";
-    /* A digit cannot start it; the runtime's prefixes are reserved. */
-    if ((*s >= '0' && *s <= '9') || strcmp(s, "wrt") == 0 ||
-        strcmp(s, "wasi") == 0 || strncmp(s, "wrt_", 4) == 0 ||
-        strncmp(s, "wasi_", 5) == 0)
-        s = arena_printf(a, "wasm_%s", s);
     /* --name allows 40 characters: a long file name is cut short. */
     if (strlen(s) > 40)
         s[40] = '\0';
+    /* A digit cannot start it; names the emitter refuses get a prefix. */
+    if ((*s >= '0' && *s <= '9') || emit_prefix_problem(s, o->emit) != NULL) {
+        s = arena_printf(a, "wasm_%s", s);
+        if (strlen(s) > 40)
+            s[40] = '\0';
+    }
     return s;
 }
 
@@ -615,44 +663,60 @@ phase_done(const Options *o, const char *phase, double *t)
 
 /* Where the generated C goes. */
 typedef struct CFiles {
-    const char *c_path, *h_path;
+    const char *c_path, *h_path;    /* written before the C compiler runs */
+    const char *public_h;   /* obj, lib: the header the user gets, or NULL */
 } CFiles;
 
+/* OUTPUT with its ending `ext` replaced by ".h", else with ".h" added. */
+static const char *
+header_beside(Arena *a, const char *out, const char *ext)
+{
+    size_t n = strlen(out), e = strlen(ext);
+
+    if (n > e && strcmp(out + n - e, ext) == 0 && out[n - e - 1] != '/')
+        return arena_printf(a, "%.*s.h", (int)(n - e), out);
+    return arena_printf(a, "%s.h", out);
+}
+
 /*
- * --emit=c: OUTPUT itself and its header beside it (X.c gives X.h, any
- * other name gets .h appended).  exe/obj: OUTPUT.c and OUTPUT.h with
- * --keep, else the same base names in the scratch directory tmpdir.
+ * Where each file goes.  --emit=c: OUTPUT itself and its header beside it
+ * (X.c gives X.h, any other name gets .h appended).  The public header of
+ * obj (X.o gives X.h, any other name gets .h appended) and of lib
+ * (PREFIX.h, PREFIX being the --name, in OUTPUT's directory) is left beside
+ * the output; with --keep the build writes it there directly, and the C
+ * goes to OUTPUT.c.  exe: OUTPUT.c and OUTPUT.h with --keep.  Otherwise
+ * the files go to the scratch directory tmpdir, under the same base names
+ * (tmpdir NULL when only the names matter).
  */
 static CFiles
-c_files(Arena *a, const Options *o, const char *tmpdir)
+c_files(Arena *a, const Options *o, const char *prefix, const char *tmpdir)
 {
-    CFiles f;
-    const char *out = o->output;
-    size_t n = strlen(out);
+    CFiles f = { NULL, NULL, NULL };
+    const char *out = o->output, *base = base_name(out);
+
+    if (tmpdir == NULL)
+        tmpdir = ".";
 
     if (o->emit == EMIT_C) {
         f.c_path = out;
-        if (n > 2 && strcmp(out + n - 2, ".c") == 0)
-            f.h_path = arena_printf(a, "%.*sh", (int)(n - 1), out);
-        else
-            f.h_path = arena_printf(a, "%s.h", out);
-    } else if (o->keep) {
+        f.h_path = header_beside(a, out, ".c");
+        return f;
+    }
+    if (o->emit == EMIT_OBJ)
+        f.public_h = header_beside(a, out, ".o");
+    else if (o->emit == EMIT_LIB)
+        f.public_h = arena_printf(a, "%.*s%s.h", (int)(base - out), out,
+                                  prefix);
+    if (o->keep) {
         f.c_path = arena_printf(a, "%s.c", out);
-        f.h_path = arena_printf(a, "%s.h", out);
+        f.h_path = f.public_h ? f.public_h : arena_printf(a, "%s.h", out);
     } else {
-        f.c_path = arena_printf(a, "%s/%s.c", tmpdir, base_name(out));
-        f.h_path = arena_printf(a, "%s/%s.h", tmpdir, base_name(out));
+        f.c_path = arena_printf(a, "%s/%s.c", tmpdir, base);
+        f.h_path = arena_printf(a, "%s/%s", tmpdir,
+                                f.public_h ? base_name(f.public_h)
+                                           : arena_printf(a, "%s.h", base));
     }
     return f;
-}
-
-/* The name the .c uses to include its header: the header's base name. */
-static const char *
-header_name(Arena *a, const Options *o)
-{
-    if (o->emit == EMIT_C)
-        return base_name(c_files(a, o, NULL).h_path);
-    return arena_printf(a, "%s.h", base_name(o->output));
 }
 
 /*
@@ -674,13 +738,16 @@ is_binary(const char *path, const uint8_t *buf, size_t len)
 /* Hand the written C to the C compiler; returns the exit status. */
 static int
 build(const Options *o, const char *argv0, const char *csrc,
-      const char *tmpdir)
+      const char *prefix, const char *tmpdir)
 {
     DriverOpts d;
     DriverStatus s;
 
     memset(&d, 0, sizeof d);
-    d.mode = o->emit == EMIT_OBJ ? DRIVER_OBJ : DRIVER_EXE;
+    d.mode = o->emit == EMIT_OBJ ? DRIVER_OBJ
+           : o->emit == EMIT_LIB ? DRIVER_LIB : DRIVER_EXE;
+    d.prefix = prefix;
+    d.ar = env_command("AR", "ar");
     d.cc = o->cc;
     d.opt = o->opt;
     d.debug = o->debug;
@@ -743,8 +810,16 @@ compile(const Options *o, const char *argv0)
     char *tmpdir = NULL;
     int status = EXIT_INVALID;
     double t = driver_now();
+    const char *prefix = o->name ? o->name : default_name(a, o);
     bool ok;
 
+    f = c_files(a, o, prefix, NULL);
+    if (f.public_h != NULL && strcmp(f.public_h, o->output) == 0) {
+        fprintf(stderr, "w2c: error: the header %s would replace the "
+                "output; choose another -o or --name\n", f.public_h);
+        arena_free(a);
+        return EXIT_USAGE;
+    }
     buf = read_file(o->input, &len);
     if (buf == NULL) {
         arena_free(a);
@@ -763,8 +838,9 @@ compile(const Options *o, const char *argv0)
 
     memset(&eo, 0, sizeof eo);
     eo.mode = o->emit;
-    eo.prefix = o->name ? o->name : default_name(a, o->output);
-    eo.header_name = header_name(a, o);
+    eo.prefix = prefix;
+    /* The .c includes its header by base name, found beside it. */
+    eo.header_name = base_name(f.h_path);
     eo.env = o->env.v;
     eo.nenv = (uint32_t)o->env.n;
     eo.pass_env = o->pass_env.v;
@@ -785,15 +861,28 @@ compile(const Options *o, const char *argv0)
         status = EXIT_USAGE;
         if (o->emit != EMIT_C)
             tmpdir = make_tmpdir();
-        f = c_files(a, o, tmpdir);
+        f = c_files(a, o, prefix, tmpdir);
         ok = (o->emit == EMIT_C || tmpdir != NULL) &&
              write_file(a, f.h_path, h.buf, h.len) &&
              write_file(a, f.c_path, c.buf, c.len);
     }
     phase_done(o, "emit", &t);
-    if (ok)
-        status = o->emit == EMIT_C ? EXIT_OK
-                                   : build(o, argv0, f.c_path, tmpdir);
+    if (ok && o->emit == EMIT_C)
+        status = EXIT_OK;
+    else if (ok)
+        status = build(o, argv0, f.c_path, prefix, tmpdir);
+    if (ok && f.public_h != NULL && !o->keep) {
+        /*
+         * The header joins the output only once that is built; a failed
+         * build removes an old one too, as the driver removed the output.
+         */
+        if (status != EXIT_OK)
+            (void)unlink(f.public_h);
+        else if (!write_file(a, f.public_h, h.buf, h.len)) {
+            (void)unlink(o->output);
+            status = EXIT_USAGE;
+        }
+    }
     if (tmpdir != NULL)
         driver_remove_dir(tmpdir);
     if (status == EXIT_INVALID && d.nmsgs == 0)

@@ -14,7 +14,13 @@
  * functions keep their name, memories, tables and globals get "memory_",
  * "table_" and "global_" in front.  Suffixes are made unique in export order
  * (a clash gets "_2", "_3", ...) and never equal a name the emitter uses
- * for itself (new, instantiate, free, instance, ret<N>).
+ * for itself (new, start, free, instance, imports, error_message,
+ * exit_code, instantiate, ret<N>) or could use (wasi_*), nor one the
+ * runtime takes when it is renamed with the same prefix (wrt_*, guest_*):
+ * those get "x_" in front.
+ *
+ * Host imports become the fields of the public API's imports struct:
+ * "<module>_<field>", made unique the same way (names_imports).
  * Everything here is deterministic: no hashing order reaches the output.
  */
 #include "names.h"
@@ -108,16 +114,68 @@ set_add(NameSet *set, const char *s)
     set->slots[i] = s;
 }
 
-/* Suffixes the emitter defines itself: <prefix>_new and so on. */
+static void
+set_init(Arena *a, NameSet *set, size_t entries)
+{
+    set->cap = 16;
+    while (set->cap < entries * 2 + 8)
+        set->cap *= 2;
+    set->slots = arena_array(a, set->cap, sizeof *set->slots);
+}
+
+/*
+ * A name from base not in taken (nor, when with_ctx, its "<name>_ctx"):
+ * base itself, else base_2, base_3, ...  bases remembers per base where
+ * the search ended, so that many equal bases cost linear time; the
+ * answer is the same as searching from the start each time, because
+ * taken only grows.  The name (and its _ctx) is added to taken.
+ */
+static const char *
+unique_name(Arena *a, NameSet *taken, NameSet *bases, uint32_t *next,
+            const char *base, bool with_ctx)
+{
+    size_t i = hash_str(base) & (bases->cap - 1);
+    const char *s;
+    uint32_t k;
+
+    while (bases->slots[i] != NULL && strcmp(bases->slots[i], base) != 0)
+        i = (i + 1) & (bases->cap - 1);
+    if (bases->slots[i] == NULL) {
+        bases->slots[i] = base;
+        next[i] = 1;
+    }
+    for (k = next[i];; k++) {
+        s = k == 1 ? base : arena_printf(a, "%s_%u", base, (unsigned)k);
+        if (!set_has(taken, s) &&
+            !(with_ctx && set_has(taken, arena_printf(a, "%s_ctx", s))))
+            break;
+    }
+    next[i] = k + 1;
+    set_add(taken, s);
+    if (with_ctx)
+        set_add(taken, arena_printf(a, "%s_ctx", s));
+    return s;
+}
+
+/*
+ * Suffixes the emitter defines itself (<prefix>_new and so on) and the
+ * runtime's namespaces, which a library renames to <prefix>_wrt_... .
+ */
 static bool
 is_reserved(const char *s)
 {
-    static const char *const words[] = {"new", "instantiate", "free",
-                                        "instance"};
+    static const char *const words[] = {
+        "new", "start", "free", "instance", "imports", "error_message",
+        "exit_code", "instantiate"
+    };
+    static const char *const prefixes[] = {"wasi_", "wrt_", "guest_"};
     size_t i;
 
     for (i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(s, words[i]) == 0)
+            return true;
+    for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(s, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
     if (strncmp(s, "ret", 3) == 0 && s[3] >= '0' && s[3] <= '9')
         return true;
@@ -129,19 +187,17 @@ name_exports(Arena *a, Module *m)
 {
     static const char *const kind_prefix[] = {"", "table_", "memory_",
                                               "global_"};
-    NameSet set;
-    uint32_t i;
+    NameSet taken, bases;
+    uint32_t *next, i;
 
-    set.cap = 16;
-    while (set.cap < (size_t)m->nexports * 2 + 8)
-        set.cap *= 2;
-    set.slots = arena_array(a, set.cap, sizeof *set.slots);
+    set_init(a, &taken, m->nexports);
+    set_init(a, &bases, m->nexports);
+    next = arena_array(a, bases.cap, sizeof *next);
 
     for (i = 0; i < m->nexports; i++) {
         Export *e = &m->exports[i];
         char buf[EXPORT_CAP + 1];
-        const char *base, *s;
-        unsigned k;
+        const char *base;
 
         if (sanitize(e->name, buf, EXPORT_CAP) == 0)
             strcpy(buf, "export");
@@ -150,12 +206,59 @@ name_exports(Arena *a, Module *m)
                             buf);
         if (is_reserved(base))
             base = arena_printf(a, "x_%s", base);
-        s = base;
-        for (k = 2; set_has(&set, s); k++)
-            s = arena_printf(a, "%s_%u", base, k);
-        set_add(&set, s);
-        e->cname = s;
+        e->cname = unique_name(a, &taken, &bases, next, base, false);
     }
+}
+
+/*
+ * Identifiers with an underscore that a C++ compiler takes for itself: the
+ * public header must compile as C++ too.
+ */
+static const char *const cxx_words[] = {
+    "and_eq", "or_eq", "xor_eq", "not_eq", "static_assert", "static_cast",
+    "const_cast", "dynamic_cast", "reinterpret_cast", "thread_local",
+    "wchar_t", "char8_t", "char16_t", "char32_t", "co_await", "co_return",
+    "co_yield"
+};
+
+const char **
+names_imports(Arena *a, const Module *m, const char *skip_module)
+{
+    const char **out = arena_array(a, m->nimports ? m->nimports : 1,
+                                   sizeof *out);
+    size_t nwords = sizeof cxx_words / sizeof cxx_words[0];
+    NameSet taken, bases;
+    uint32_t *next, i;
+
+    set_init(a, &taken, (size_t)m->nimports * 2 + nwords);
+    set_init(a, &bases, m->nimports);
+    next = arena_array(a, bases.cap, sizeof *next);
+    for (i = 0; i < nwords; i++)
+        set_add(&taken, cxx_words[i]);
+
+    for (i = 0; i < m->nimports; i++) {
+        const Import *im = &m->imports[i];
+        char mod[EXPORT_CAP + 1], field[EXPORT_CAP + 1];
+        const char *base;
+
+        if (skip_module != NULL && im->module.len == strlen(skip_module) &&
+            memcmp(im->module.ptr, skip_module, im->module.len) == 0)
+            continue;
+        sanitize(im->module, mod, EXPORT_CAP);
+        sanitize(im->name, field, EXPORT_CAP);
+        base = arena_printf(a, "%s%s%s", mod, mod[0] && field[0] ? "_" : "",
+                            field);
+        /* a member name must start with a letter (no reserved _X either) */
+        if (base[0] == '\0')
+            base = "unnamed";
+        else if (!((base[0] >= 'a' && base[0] <= 'z') ||
+                   (base[0] >= 'A' && base[0] <= 'Z')))
+            base = arena_printf(a, "x%s%s", base[0] == '_' ? "" : "_", base);
+        /* a function also takes "<name>_ctx" */
+        out[i] = unique_name(a, &taken, &bases, next, base,
+                             im->kind == EXT_FUNC);
+    }
+    return out;
 }
 
 bool

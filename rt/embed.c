@@ -32,6 +32,8 @@
 
 #if defined(__GNUC__)
 #define WRT_THREAD_LOCAL __thread
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define WRT_THREAD_LOCAL _Thread_local
 #endif
 
 void
@@ -62,25 +64,31 @@ wrt_embed_error(WrtEmbed *e, const char *fmt, ...)
     return WRT_EMBED_ERROR;
 }
 
-/* Lowest address of the calling thread's stack, or 0 when unknown. */
-static uintptr_t
-thread_stack_low(void)
+/*
+ * The calling thread's stack as [*low, *high); both 0 when unknown.  A
+ * thread's stack never moves, so the answer is cached per thread.
+ */
+static void
+thread_stack(uintptr_t *low, uintptr_t *high)
 {
 #if defined(WRT_THREAD_LOCAL)
-    static WRT_THREAD_LOCAL uintptr_t cached;
+    static WRT_THREAD_LOCAL uintptr_t cached_low, cached_high;
     static WRT_THREAD_LOCAL int known;
-#endif
-    uintptr_t low = 0;
 
-#if defined(WRT_THREAD_LOCAL)
-    if (known)
-        return cached;
+    if (known) {
+        *low = cached_low;
+        *high = cached_high;
+        return;
+    }
 #endif
+    *low = 0;
+    *high = 0;
 #if defined(HAVE_THREAD_STACK) && defined(__APPLE__)
     {
         pthread_t self = pthread_self();
-        low = (uintptr_t)pthread_get_stackaddr_np(self) -
-              (uintptr_t)pthread_get_stacksize_np(self);
+
+        *high = (uintptr_t)pthread_get_stackaddr_np(self);
+        *low = *high - (uintptr_t)pthread_get_stacksize_np(self);
     }
 #elif defined(HAVE_THREAD_STACK)
     {
@@ -89,28 +97,35 @@ thread_stack_low(void)
         size_t size;
 
         if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-            if (pthread_attr_getstack(&attr, &addr, &size) == 0)
-                low = (uintptr_t)addr;
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+                *low = (uintptr_t)addr;
+                *high = *low + size;
+            }
             pthread_attr_destroy(&attr);
         }
     }
 #endif
 #if defined(WRT_THREAD_LOCAL)
-    cached = low;
+    cached_low = *low;
+    cached_high = *high;
     known = 1;
 #endif
-    return low;
 }
 
-/* The lowest stack address wasm code may use in a call starting here. */
+/*
+ * The lowest stack address wasm code may use in a call whose frame is at
+ * `here`.  A
+ * frame outside the thread's own stack (a coroutine or fiber on a stack of
+ * the host's making) is treated like an unknown stack: STACK_UNKNOWN bytes,
+ * less if e->max_stack says so.
+ */
 static uintptr_t
-stack_limit_here(const WrtEmbed *e)
+stack_limit_at(const WrtEmbed *e, uintptr_t here)
 {
-    uintptr_t here = WRT_STACK_POINTER();
-    uintptr_t low = thread_stack_low();
-    uintptr_t limit;
+    uintptr_t low, high, limit;
 
-    if (low != 0 && here > low)
+    thread_stack(&low, &high);
+    if (low != 0 && here > low && here <= high)
         limit = here - low > STACK_MARGIN ? low + STACK_MARGIN : here;
     else
         limit = here > STACK_UNKNOWN ? here - STACK_UNKNOWN : 0;
@@ -129,7 +144,7 @@ wrt_embed_call(WrtRt *rt, WrtEmbed *e, void (*fn)(void *), void *arg)
     WrtTrap t;
 
     if (outermost)
-        wrt_set_stack_limit(rt, stack_limit_here(e));
+        wrt_set_stack_limit(rt, stack_limit_at(e, WRT_STACK_POINTER()));
     t = wrt_call(rt, fn, arg);
     if (outermost)
         wrt_set_stack_limit(rt, old_limit);

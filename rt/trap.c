@@ -8,8 +8,9 @@
 
 #include "wrt.h"
 
-#include <stdio.h>
+#if !defined(__GNUC__)
 #include <stdlib.h>
+#endif
 
 void
 wrt_rt_init(WrtRt *rt, const char *const *func_names, uint32_t nfuncs,
@@ -37,12 +38,17 @@ wrt_trap(WrtRt *rt, uint32_t func, WrtTrap t)
     rt->trap_func = func;
     if (rt->landing == NULL) {
         /*
-         * Wasm code only runs under wrt_call, so this is a bug in the host
-         * program, not something a module can cause.
+         * Wasm code only runs under wrt_call (every public entry point
+         * goes through it), so this is a bug in the runtime or in a host
+         * calling raw generated code, not something a module can cause.
+         * Stop at once without printing: a library must not write to the
+         * host's stderr, and there is nowhere to unwind to.
          */
-        fprintf(stderr, "wasm trap outside wrt_call: %s\n",
-                wrt_trap_message(t));
+#if defined(__GNUC__)
+        __builtin_trap();
+#else
         abort();
+#endif
     }
     longjmp(*rt->landing, 1);
 }

@@ -6,7 +6,8 @@
  * memory, tables, function references, trap codes, and the inline helpers
  * that generated code calls on hot paths: checked loads and stores, integer
  * division, float rounding and conversions.  Out-of-line parts live in
- * mem.c (memory), table.c (tables, indirect calls) and trap.c (landing pad).
+ * mem.c (memory), table.c (tables, indirect calls), trap.c (landing pad)
+ * and embed.c (calls from a host program into a library instance).
  *
  * Bounds strategy seam: the WRT_BOUNDS macro below is the single place where
  * an access is checked.  With WRT_BOUNDS_CHECK (the only strategy so far) it
@@ -23,6 +24,7 @@
 #ifndef WRT_H
 #define WRT_H
 
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -601,11 +603,64 @@ wrt_f64_copysign(double x, double y)
 
 /*
  * Rounding.  A NaN operand must give a quiet NaN (the spec's arithmetic NaN),
- * but libm may hand a signalling NaN back unchanged, so NaNs are quieted by
- * an addition first.  nearest rounds ties to even under the default rounding
- * mode, which wasm code cannot change.
+ * so NaNs are quieted by an addition first.
+ *
+ * Where float arithmetic is done in the type itself (FLT_EVAL_METHOD 0:
+ * SSE2, NEON, ...), rounding needs no libm, so a library made by w2c links
+ * without -lm: for |x| below 2^52 (f64) or 2^23 (f32), (|x| + 2^52) - 2^52
+ * is |x| rounded to an integer in the current rounding mode, which is
+ * nearest, ties to even (wasm code cannot change it).  ceil, floor and
+ * trunc then step by one where that went the wrong way, which makes them
+ * right in any rounding mode.  The sign is copied back last, so -0.5
+ * rounds to -0.  Larger magnitudes and infinities are already integral.
+ * Elsewhere (x87 excess precision) libm does it; libm may hand a signalling
+ * NaN back unchanged, hence the quieting there too.
  */
-#define WRT_DEFINE_ROUND(T, N, OP, FN)                                      \
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+enum { WRT_ROUND_NEAREST, WRT_ROUND_CEIL, WRT_ROUND_FLOOR, WRT_ROUND_TRUNC };
+
+#define WRT_DEFINE_ROUND_ANY(T, N, BIG)                                     \
+    static inline T                                                         \
+    wrt_##N##_round_(T x, int mode)                                         \
+    {                                                                       \
+        T ax = wrt_##N##_abs(x), r;                                         \
+        if (WRT_UNLIKELY(x != x))                                           \
+            return x + x;                                                   \
+        if (!(ax < (BIG)))                                                  \
+            return x;                                                       \
+        r = (ax + (BIG)) - (BIG);                                           \
+        switch (mode) {                                                     \
+        case WRT_ROUND_CEIL:                                                \
+            r = wrt_##N##_copysign(r, x);                                   \
+            if (r < x)                                                      \
+                r += 1;                                                     \
+            break;                                                          \
+        case WRT_ROUND_FLOOR:                                               \
+            r = wrt_##N##_copysign(r, x);                                   \
+            if (r > x)                                                      \
+                r -= 1;                                                     \
+            break;                                                          \
+        case WRT_ROUND_TRUNC:                                               \
+            if (r > ax)                                                     \
+                r -= 1;                                                     \
+            break;                                                          \
+        default:                                                            \
+            break;                                                          \
+        }                                                                   \
+        return wrt_##N##_copysign(r, x);                                    \
+    }
+
+WRT_DEFINE_ROUND_ANY(float, f32, 8388608.0f)
+WRT_DEFINE_ROUND_ANY(double, f64, 4503599627370496.0)
+
+#define WRT_DEFINE_ROUND(T, N, OP, MODE, FN)                                \
+    static inline T                                                         \
+    wrt_##N##_##OP(T x)                                                     \
+    {                                                                       \
+        return wrt_##N##_round_(x, MODE);                                   \
+    }
+#else
+#define WRT_DEFINE_ROUND(T, N, OP, MODE, FN)                                \
     static inline T                                                         \
     wrt_##N##_##OP(T x)                                                     \
     {                                                                       \
@@ -613,18 +668,29 @@ wrt_f64_copysign(double x, double y)
             return x + x;                                                   \
         return FN(x);                                                       \
     }
+#endif
 
-WRT_DEFINE_ROUND(float, f32, ceil, ceilf)
-WRT_DEFINE_ROUND(float, f32, floor, floorf)
-WRT_DEFINE_ROUND(float, f32, trunc, truncf)
-WRT_DEFINE_ROUND(float, f32, nearest, nearbyintf)
-WRT_DEFINE_ROUND(double, f64, ceil, ceil)
-WRT_DEFINE_ROUND(double, f64, floor, floor)
-WRT_DEFINE_ROUND(double, f64, trunc, trunc)
-WRT_DEFINE_ROUND(double, f64, nearest, nearbyint)
-/* sqrt is an IEEE operation: the hardware quiets NaNs itself. */
+WRT_DEFINE_ROUND(float, f32, ceil, WRT_ROUND_CEIL, ceilf)
+WRT_DEFINE_ROUND(float, f32, floor, WRT_ROUND_FLOOR, floorf)
+WRT_DEFINE_ROUND(float, f32, trunc, WRT_ROUND_TRUNC, truncf)
+WRT_DEFINE_ROUND(float, f32, nearest, WRT_ROUND_NEAREST, nearbyintf)
+WRT_DEFINE_ROUND(double, f64, ceil, WRT_ROUND_CEIL, ceil)
+WRT_DEFINE_ROUND(double, f64, floor, WRT_ROUND_FLOOR, floor)
+WRT_DEFINE_ROUND(double, f64, trunc, WRT_ROUND_TRUNC, trunc)
+WRT_DEFINE_ROUND(double, f64, nearest, WRT_ROUND_NEAREST, nearbyint)
+
+/*
+ * sqrt is an IEEE operation: the hardware quiets NaNs itself.  The builtin
+ * becomes one instruction wherever there is one, even at -O0, so with
+ * -fno-math-errno (libraries) nothing refers to libm.
+ */
+#if defined(__GNUC__)
+static inline float wrt_f32_sqrt(float x) { return __builtin_sqrtf(x); }
+static inline double wrt_f64_sqrt(double x) { return __builtin_sqrt(x); }
+#else
 static inline float wrt_f32_sqrt(float x) { return sqrtf(x); }
 static inline double wrt_f64_sqrt(double x) { return sqrt(x); }
+#endif
 
 /*
  * demote and promote: the hardware quiets a NaN, but a C compiler may fold

@@ -59,6 +59,7 @@
 #define wasi_fd_allocate WRT_NAME(wasi_fd_allocate)
 #define wasi_fd_close WRT_NAME(wasi_fd_close)
 #define wasi_fd_datasync WRT_NAME(wasi_fd_datasync)
+#define wasi_fd_describe_host WRT_NAME(wasi_fd_describe_host)
 #define wasi_fd_fdstat_get WRT_NAME(wasi_fd_fdstat_get)
 #define wasi_fd_fdstat_set_flags WRT_NAME(wasi_fd_fdstat_set_flags)
 #define wasi_fd_fdstat_set_rights WRT_NAME(wasi_fd_fdstat_set_rights)

@@ -781,7 +781,8 @@ WRT_SIMD_INLINE wrt_v128
 wrt_f32x4_sqrt(wrt_v128 v)
 {
     wrt_f32x4 a = WRT_AS(f32x4, v);
-    wrt_f32x4 r = {sqrtf(a[0]), sqrtf(a[1]), sqrtf(a[2]), sqrtf(a[3])};
+    wrt_f32x4 r = {wrt_f32_sqrt(a[0]), wrt_f32_sqrt(a[1]), wrt_f32_sqrt(a[2]),
+                   wrt_f32_sqrt(a[3])};
     return (wrt_v128)r;
 }
 
@@ -789,7 +790,7 @@ WRT_SIMD_INLINE wrt_v128
 wrt_f64x2_sqrt(wrt_v128 v)
 {
     wrt_f64x2 a = WRT_AS(f64x2, v);
-    wrt_f64x2 r = {sqrt(a[0]), sqrt(a[1])};
+    wrt_f64x2 r = {wrt_f64_sqrt(a[0]), wrt_f64_sqrt(a[1])};
     return (wrt_v128)r;
 }
 #endif

@@ -10,17 +10,21 @@
 #   clang, lld       compile the C test programs to wasm32-wasi
 #   wasi-libc        the C library for those programs
 #   libclang-rt-dev-wasm32   compiler-rt builtins for wasm32
+#   pkgconf          pkg-config, to check the installed w2c-rt.pc and to
+#                    build generated C the way the manual shows
+#   g++              checks that generated plugin headers compile as C++
 # node (nodejs) is optional: where present, program tests also compare
 # against node's WASI.  It is not installed here.
 
 set -u
 
-pkgs="python3-pytest clang lld wasi-libc libclang-rt-dev-wasm32"
+pkgs="python3-pytest clang lld wasi-libc libclang-rt-dev-wasm32 pkgconf g++"
 
 if ! command -v dpkg >/dev/null 2>&1
 then
     echo "test/deps.sh: not a Debian system; the tests need: pytest," \
-         "clang with the wasm32-wasi target, wasm-ld and wasi-libc"
+         "clang with the wasm32-wasi target, wasm-ld, wasi-libc and" \
+         "pkg-config"
     exit 0
 fi
 

@@ -233,3 +233,37 @@ def test_parallel_builds_share_one_entry(w2c_bin, tmp_path):
     for i in range(4):
         r = conftest.run([tmp_path / f"p{i}", "cache"], text=True)
         assert r.returncode == 0 and r.stdout.startswith("hello, cache!\n")
+
+
+def test_library_prefix_gives_own_entry(w2c_bin, tmp_path):
+    """--emit=lib compiles the runtime with -DWRT_PREFIX=<name> (and -fPIC,
+    -fno-math-errno): one entry per name, found again like any other."""
+    cache = tmp_path / "cache"
+    env = base_env(tmp_path, W2C_CACHE_DIR=str(cache))
+
+    def lib(name):
+        out = tmp_path / f"lib{name}.a"
+        r = conftest.w2c("-v", "-O0", "--emit=lib", HELLO, "-o", out,
+                         env=env, text=True)
+        assert r.returncode == 0, r.stderr
+        assert (tmp_path / f"{name}.h").exists()
+        return r.stderr
+
+    err = lib("one")
+    [one] = entries(cache)
+    assert f"w2c: runtime objects: built {cache / one}" in err, err
+    nm = conftest.run(["nm", "-g", "--defined-only", *sorted(
+        (cache / one).iterdir())], text=True)
+    assert nm.returncode == 0, nm.stderr
+    assert " T one_wrt_call\n" in nm.stdout, nm.stdout
+    assert " T wrt_call\n" not in nm.stdout, nm.stdout
+
+    err = lib("one")
+    assert f"w2c: runtime objects: cached {cache / one}\n" in err, err
+    assert "rt/mem.c" not in err, err
+    assert entries(cache) == [one]
+
+    err = lib("two")
+    assert "w2c: runtime objects: built " in err, err
+    assert len(entries(cache)) == 2
+    assert leftovers(cache) == []

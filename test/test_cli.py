@@ -10,6 +10,7 @@ W2C_ALLOW_MISSING_TOOLS=1, see conftest.py).
 """
 import os
 import re
+import shutil
 import stat
 import struct
 
@@ -61,7 +62,7 @@ def test_help(w2c_bin):
     r = run([w2c_bin, "--help"])
     assert r.returncode == 0 and r.stderr == ""
     assert r.stdout.startswith("usage: w2c ")
-    for opt in ["-o FILE", "--emit=exe|obj|c", "-O0", "-O3", "-g", "--cc=",
+    for opt in ["-o FILE", "--emit=exe|obj|lib|c", "-O0", "-O3", "-g", "--cc=",
                 "--cflags=", "--ldflags=", "--name=", "--keep", "--env=",
                 "--max-memory=", "--max-call-depth=", "--offsets",
                 "--bounds=", "-v", "--version", "--help"]:
@@ -129,8 +130,6 @@ def test_input_is_a_directory(w2c_bin, tmp_path):
 
 
 @pytest.mark.parametrize("args,what", [
-    (["--emit=lib"], "--emit=lib"),
-    (["--emit", "lib"], "--emit=lib"),
     (["--target=aarch64-linux-gnu"], "--target"),
     (["--target", "aarch64-linux-gnu"], "--target"),
     (["--bounds=guard"], "--bounds=guard"),
@@ -374,7 +373,239 @@ def test_emit_obj_is_a_relocatable_object(w2c_bin, tmp_path):
     little = data[5] == 1
     (e_type,) = struct.unpack("<H" if little else ">H", data[16:18])
     assert e_type == 1, "not a relocatable object (ET_REL)"
-    assert [p.name for p in tmp_path.iterdir()] == ["hello.o"]
+    # The module's C API header is written beside the object.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hello.h",
+                                                          "hello.o"]
+    header = (tmp_path / "hello.h").read_text()
+    assert "#ifndef" in header and "hello_" in header
+
+
+def test_emit_obj_references_the_plain_runtime(w2c_bin, tmp_path):
+    """The object is the module alone: it refers to the runtime by its
+    unprefixed names (libw2c-rt.a) and defines only the module's names."""
+    r = w2c("--emit=obj", "-O0", HELLO, "-o", tmp_path / "m.o",
+            "--name=mod")
+    assert r.returncode == 0, r.stderr
+    undef = nm(tmp_path / "m.o", "-u")
+    assert [n for n in undef if n.startswith("wrt_")], undef
+    assert not [n for n in undef if n.startswith("mod_")], undef
+    defined = nm(tmp_path / "m.o", "-g", "--defined-only")
+    assert defined and all(n.startswith("mod_") for n in defined), defined
+
+
+@pytest.mark.parametrize("out,header", [
+    ("gen", "gen.h"), ("x.obj", "x.obj.h"), ("a.b.o", "a.b.h"),
+])
+def test_emit_obj_header_name(w2c_bin, tmp_path, out, header):
+    r = w2c("--emit=obj", "-O0", HELLO, "-o", tmp_path / out)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out,
+                                                                 header])
+
+
+def test_emit_obj_failure_removes_old_output(w2c_bin, tmp_path):
+    obj = tmp_path / "stale.o"
+    r = w2c("--emit=obj", "-O0", HELLO, "-o", obj)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "stale.h").exists()
+    r = w2c("--emit=obj", "--cc=false", HELLO, "-o", obj)
+    assert r.returncode == 3, r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---- static libraries (--emit=lib) -----------------------------------------
+#
+# Every library here is named "demo" and built with -O0, so they share one
+# runtime cache entry (the runtime compiles with the library's prefix).
+
+LIB_FLAGS = ("--emit=lib", "-O0")
+
+
+def nm(path, *flags):
+    """The symbol names `nm flags path` lists."""
+    r = run(["nm", *flags, path])
+    assert r.returncode == 0, r.stderr
+    return sorted({line.split()[-1] for line in r.stdout.splitlines()
+                   if line.strip() and not line.endswith(":")})
+
+
+def check_demo_lib(lib, header):
+    """lib is an archive whose every external definition starts with
+    demo_, module and runtime; header its C API."""
+    assert lib.read_bytes()[:8] == b"!<arch>\n"
+    members = run(["ar", "t", lib]).stdout.split()
+    assert members[0] == "0-demo.o", members
+    assert "1-mem.o" in members and len(members) > 10, members
+    defined = nm(lib, "-g", "--defined-only")
+    stray = [n for n in defined if not n.startswith("demo_")]
+    assert stray == [], stray
+    # The runtime is in there, renamed, and so are the module's functions.
+    assert "demo_wrt_call" in defined and "demo_wasi_fd_write" in defined
+    text = header.read_text()
+    assert "#ifndef" in text and "demo_" in text
+    assert "#include \"wrt.h\"" not in text
+
+
+def test_emit_lib_writes_archive_and_header(w2c_bin, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    r = w2c(*LIB_FLAGS, HELLO, "-o", out / "libdemo.a",
+            env={**os.environ, "TMPDIR": str(scratch)})
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert sorted(p.name for p in out.iterdir()) == ["demo.h", "libdemo.a"]
+    no_leftovers(scratch)
+    check_demo_lib(out / "libdemo.a", out / "demo.h")
+
+
+def test_emit_lib_default_output(w2c_bin, tmp_path):
+    """Without -o: lib<input>.a in the working directory; the default
+    --name comes from it (libX.a gives X)."""
+    (tmp_path / "in").mkdir()
+    wasm = tmp_path / "in" / "demo.wasm"
+    shutil.copy(HELLO, wasm)
+    work = tmp_path / "work"
+    work.mkdir()
+    r = run([conftest.W2C.resolve(), *conftest.EXTRA_FLAGS, *LIB_FLAGS,
+             wasm], cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["demo.h", "libdemo.a"]
+    check_demo_lib(work / "libdemo.a", work / "demo.h")
+
+
+def test_emit_lib_header_is_named_after_the_name(w2c_bin, tmp_path):
+    """X.h carries the prefix of what it declares: --name decides it."""
+    r = w2c(*LIB_FLAGS, "--name=demo", HELLO, "-o", tmp_path / "libplug.a")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.h",
+                                                          "libplug.a"]
+    check_demo_lib(tmp_path / "libplug.a", tmp_path / "demo.h")
+
+
+@pytest.mark.parametrize("out,prefix", [
+    ("libfoo.a", "foo"), ("foo.a", "foo"), ("lib.a", "lib"),
+    ("libmy-plug.a", "my_plug"), ("lib9x.a", "wasm_9x"),
+    ("libwasi.a", "wasm_wasi"), ("libfoo", "foo"),
+    ("lib" + "n" * 50 + ".a", "n" * 40),
+])
+def test_emit_lib_default_name(w2c_bin, tmp_path, out, prefix):
+    """The prefix the runtime is compiled with, seen in -v's commands (the
+    compiler is `false`, so nothing is built)."""
+    r = w2c("-v", "--cc=false", *LIB_FLAGS, HELLO, "-o", tmp_path / out)
+    assert r.returncode == 3, r.stderr
+    assert f" -DWRT_PREFIX={prefix} -fPIC -fno-math-errno " in r.stderr, \
+        r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_emit_lib_verbose_shows_flags_and_ar(w2c_bin, tmp_path):
+    lib = tmp_path / "libdemo.a"
+    r = w2c("-v", *LIB_FLAGS, HELLO, "-o", lib)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^w2c: .* -O0 .* -DWRT_PREFIX=demo -fPIC "
+                     r"-fno-math-errno .*-c \S+\.c -o \S+/0-demo\.o$",
+                     r.stderr, re.M), r.stderr
+    m = re.search(r"^w2c: ar rcs (\S+) \S+/0-demo\.o \S+/1-mem\.o ",
+                  r.stderr, re.M)
+    assert m, r.stderr
+    assert re.fullmatch(re.escape(str(lib)) + r"\.w2c-tmp\d+", m.group(1))
+    assert re.search(r"^w2c: phase ar: \d+\.\d+ ms$", r.stderr, re.M)
+    assert " -lm" not in r.stderr        # nothing is linked
+
+
+def test_emit_lib_uses_ar_from_the_environment(w2c_bin, tmp_path):
+    ar = shutil.which("ar")
+    assert ar is not None, "ar (binutils) not found"
+    r = w2c("-v", *LIB_FLAGS, HELLO, "-o", tmp_path / "libdemo.a",
+            env={**os.environ, "AR": ar})
+    assert r.returncode == 0, r.stderr
+    assert f"\nw2c: {ar} rcs " in r.stderr, r.stderr
+
+
+def test_emit_lib_replaces_an_old_archive(w2c_bin, tmp_path):
+    """ar adds to an existing archive; w2c always writes a fresh one."""
+    lib = tmp_path / "libdemo.a"
+    run(["ar", "rcs", lib, HELLO])           # a member that must go
+    assert "hello.wasm" in run(["ar", "t", lib]).stdout
+    r = w2c(*LIB_FLAGS, HELLO, "-o", lib)
+    assert r.returncode == 0, r.stderr
+    assert "hello.wasm" not in run(["ar", "t", lib]).stdout
+    check_demo_lib(lib, tmp_path / "demo.h")
+
+
+def test_emit_lib_failed_compile_leaves_nothing(w2c_bin, tmp_path):
+    lib = tmp_path / "libdemo.a"
+    r = w2c(*LIB_FLAGS, HELLO, "-o", lib)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.h",
+                                                          "libdemo.a"]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    # The old archive and header do not survive a failed build.
+    r = w2c(*LIB_FLAGS, "--cc=false", HELLO, "-o", lib,
+            env={**os.environ, "TMPDIR": str(scratch)})
+    assert r.returncode == 3, r.stderr
+    assert "C compiler failed" in r.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["scratch"]
+    no_leftovers(scratch)
+
+
+def fake_tool(path, status):
+    """A tool that writes junk to the archive it is given (ar's third
+    word, the compiler's -o) and exits with status."""
+    path.write_text('#!/bin/sh\n'
+                    'out=$2\nwhile [ $# -gt 0 ]; do\n'
+                    '  [ "$1" = -o ] && out=$2; shift\ndone\n'
+                    f'echo junk > "$out"\nexit {status}\n')
+    path.chmod(0o755)
+    return path
+
+
+def test_emit_lib_failed_ar_leaves_nothing(w2c_bin, tmp_path):
+    fake = fake_tool(tmp_path / "fakear", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    r = w2c(*LIB_FLAGS, HELLO, "-o", out / "libdemo.a",
+            env={**os.environ, "AR": str(fake)})
+    assert r.returncode == 3, r.stderr
+    assert re.search(r"^w2c: error: archiver failed \(status 1\): \S+fakear "
+                     r"rcs ", r.stderr, re.M), r.stderr
+    assert list(out.iterdir()) == []
+    r = w2c(*LIB_FLAGS, HELLO, "-o", out / "libdemo.a",
+            env={**os.environ, "AR": str(tmp_path / "no-such-ar")})
+    assert r.returncode == 3, r.stderr
+    assert "cannot run archiver" in r.stderr and "no-such-ar" in r.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_emit_lib_keep(w2c_bin, tmp_path):
+    lib = tmp_path / "libdemo.a"
+    r = w2c(*LIB_FLAGS, "--keep", HELLO, "-o", lib)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+        ["demo.h", "libdemo.a", "libdemo.a.c"]
+    assert '#include "demo.h"' in (tmp_path / "libdemo.a.c").read_text()
+    check_demo_lib(lib, tmp_path / "demo.h")
+
+
+def test_emit_lib_header_cannot_replace_the_output(w2c_bin, tmp_path):
+    r = w2c(*LIB_FLAGS, "--name=demo", HELLO, "-o", tmp_path / "demo.h")
+    assert r.returncode == 2
+    assert "would replace the output" in r.stderr, r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("grant", ["--dir=/tmp", "--env=A=1",
+                                   "--pass-env=HOME",
+                                   "--listen=127.0.0.1:0"])
+@pytest.mark.parametrize("mode", ["lib", "obj"])
+def test_grants_rejected_for_libraries_and_objects(w2c_bin, tmp_path,
+                                                  grant, mode):
+    usage_fails(f"--emit={mode}", grant, HELLO, "-o", tmp_path / "x",
+                expect=f"do not apply to --emit={mode}")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_debug_flag(w2c_bin, tmp_path):
@@ -427,10 +658,11 @@ def test_failed_link_leaves_no_output(w2c_bin, tmp_path):
                     'echo junk > "$out"\nexit 1\n')
     fake.chmod(0o755)
     out = tmp_path / "x"
-    for mode in ["--emit=exe", "--emit=obj"]:
+    for mode in ["--emit=exe", "--emit=obj", "--emit=lib"]:
         r = w2c("--cc", str(fake), mode, HELLO, "-o", out)
         assert r.returncode == 3, r.stderr
         assert not out.exists(), mode
+        assert not (tmp_path / "x.h").exists(), mode
 
 
 def test_cc_from_environment(w2c_bin, tmp_path):
@@ -593,3 +825,76 @@ def test_runtime_sources_all_listed():
     assert present == listed, \
         f"not listed: {sorted(present - listed)}; " \
         f"missing: {sorted(listed - present)}"
+
+
+# ---- make install: the runtime library and pkg-config ------------------------
+
+
+def make_install(*args):
+    """`make install` (or another target) in the source tree, for the w2c
+    under test (build/ or build-san/); returns nothing, asserts success."""
+    sanitize = ["SANITIZE=1"] if conftest.W2C.parent.name == "build-san" \
+        else []
+    r = run(["make", "-s", "-C", conftest.ROOT, *sanitize, *args],
+            timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def makefile_runtime_sources():
+    text = (conftest.ROOT / "Makefile").read_text().replace("\\\n", " ")
+    srcs = []
+    for var in ("RT_SRCS", "WASI_RT_SRCS"):
+        srcs += re.search(rf"^{var} = (.*)$", text, re.M).group(1).split()
+    return srcs
+
+
+def test_make_install_runtime_library_and_pkgconfig(tmp_path):
+    """A quick check of what install adds for embedding (building generated
+    C with it is left to the embedding tests)."""
+    if shutil.which("pkg-config") is None:
+        if conftest.MISSING_TOOLS_OK:
+            pytest.skip("pkg-config missing")
+        pytest.fail("pkg-config not found (test/deps.sh installs pkgconf)")
+    prefix = tmp_path / "p"
+    make_install("install", f"PREFIX={prefix}")
+    lib = prefix / "lib" / "libw2c-rt.a"
+    pc = prefix / "lib" / "pkgconfig" / "w2c-rt.pc"
+    assert lib.is_file() and pc.is_file()
+    assert (prefix / "share" / "man" / "man3" / "w2c-embed.3").is_file()
+    # The runtime, unprefixed: what --emit=obj and --emit=c code calls.
+    defined = nm(lib, "-g", "--defined-only")
+    assert "wrt_call" in defined and "wasi_fd_write" in defined
+    assert all(n.startswith(("wrt_", "wasi_", "guest_")) for n in defined)
+
+    env = {**os.environ, "PKG_CONFIG_PATH": str(prefix / "lib" / "pkgconfig")}
+    env.pop("PKG_CONFIG_LIBDIR", None)
+    r = run(["pkg-config", "--cflags", "--libs", "w2c-rt"], env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [f"-I{prefix}/include/w2c",
+                                f"-L{prefix}/lib", "-lw2c-rt",
+                                "-lpthread", "-lm"]
+    r = run(["pkg-config", "--modversion", "w2c-rt"], env=env)
+    assert re.fullmatch(r"\d+\.\d+\.\d+\n", r.stdout), r.stdout
+    r = run(["pkg-config", "--variable=rt_sources", "w2c-rt"], env=env)
+    assert r.returncode == 0, r.stderr
+    srcs = makefile_runtime_sources()
+    assert r.stdout.split() == [f"{prefix}/share/w2c/{s}" for s in srcs]
+    assert all(os.path.isfile(p) for p in r.stdout.split())
+
+
+def test_make_install_destdir_and_uninstall(tmp_path):
+    dest = tmp_path / "dest"
+    make_install("install", f"DESTDIR={dest}", "PREFIX=/opt/w2c")
+    root = dest / "opt" / "w2c"
+    pc = root / "lib" / "pkgconfig" / "w2c-rt.pc"
+    assert (root / "lib" / "libw2c-rt.a").is_file()
+    assert (root / "bin" / "w2c").is_file()
+    # The .pc names where the files end up, not where they were staged.
+    text = pc.read_text()
+    assert re.search(r"^prefix=/opt/w2c$", text, re.M), text
+    assert re.search(r"^Libs: -L\$\{libdir\} -lw2c-rt -lpthread -lm$",
+                     text, re.M), text
+    assert str(dest) not in text
+    make_install("uninstall", f"DESTDIR={dest}", "PREFIX=/opt/w2c")
+    left = [p for p in dest.rglob("*") if p.is_file()]
+    assert left == [], left

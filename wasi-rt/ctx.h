@@ -213,7 +213,9 @@ typedef struct WasiFd {
 /* One "NAME=VALUE" string of the guest's environment. */
 struct WasiCtx {
     int argc;
-    char **argv;                /* borrowed from main, passed untouched */
+    char **argv;                /* borrowed from main, passed untouched, or
+                                   owned copies (owns_argv) */
+    int owns_argv;              /* argv and its strings are malloc'd */
     char **env;                 /* owned copies, NULL-terminated */
     uint32_t nenv;
     WrtRt *rt;
@@ -221,7 +223,8 @@ struct WasiCtx {
     WasiFd *fds;                /* guest fd n is fds[n] */
     uint32_t nfds;              /* entries allocated in fds */
     int stdio_flags[3];         /* host fds 0-2 status flags at start, to
-                                   restore at the end (-1: not open) */
+                                   restore at the end (-1: not open, or an
+                                   embedded context, which never restores) */
     char error[512];            /* last grant error (wasi_ctx_error) */
 };
 
@@ -245,8 +248,19 @@ WasiFd *wasi_fd_get(WasiCtx *w, uint32_t fd, uint64_t rights, uint32_t *err);
 uint32_t wasi_fd_insert(WasiCtx *w, const WasiFd *f, uint32_t *out);
 /* Close an entry: owned host fd, preopen name, readdir state; mark free. */
 void wasi_fd_release(WasiFd *f);
-/* Fill stdio entries 0, 1, 2 of a fresh context; -1 when out of memory. */
-int wasi_fd_table_init(WasiCtx *w);
+/*
+ * Allocate the table of a fresh context.  With with_stdio, entries 0-2
+ * describe the host's fds 0-2 and their status flags are saved for
+ * wasi_fd_table_free to restore; without, 0-2 start closed and nothing is
+ * saved.  -1 when out of memory.
+ */
+int wasi_fd_table_init(WasiCtx *w, int with_stdio);
+/*
+ * Describe host descriptor `host` for the guest as borrowed (is_owned 0):
+ * its filetype and the rights its access mode and type allow, no
+ * inheriting rights.  -1 (errno set) when host is not an open descriptor.
+ */
+int wasi_fd_describe_host(int host, WasiFd *f);
 /* Release every entry and free the table. */
 void wasi_fd_table_free(WasiCtx *w);
 

@@ -209,12 +209,11 @@ clear_entry(WasiFd *f)
 }
 
 /*
- * Describe an inherited host descriptor: its filetype and the rights its
- * access mode and type allow.  A tty gets neither seek nor tell, which is
- * what wasi-libc's isatty looks for.  Returns -1 when host is not open.
+ * A tty gets neither seek nor tell, which is what wasi-libc's isatty looks
+ * for.  *f is overwritten whole, so it must hold nothing to release.
  */
-static int
-describe_host_fd(int host, WasiFd *f)
+int
+wasi_fd_describe_host(int host, WasiFd *f)
 {
     struct stat st;
     int fl;
@@ -226,6 +225,7 @@ describe_host_fd(int host, WasiFd *f)
     fl = fcntl(host, F_GETFL);
     if (fl == -1)
         return -1;
+    clear_entry(f);
     if ((fl & O_ACCMODE) == O_RDONLY || (fl & O_ACCMODE) == O_RDWR)
         r |= WASI_RIGHTS_FD_READ;
     if ((fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR)
@@ -246,14 +246,14 @@ describe_host_fd(int host, WasiFd *f)
         r |= WASI_RIGHTS_FD_SEEK | WASI_RIGHTS_FD_TELL;
     f->host = host;
     f->is_open = 1;
-    f->is_owned = 0;        /* the runtime still reports traps on 2 */
+    f->is_owned = 0;        /* the host's: stdio stays open after us */
     f->rights_base = r;
     f->rights_inheriting = 0;
     return 0;
 }
 
 int
-wasi_fd_table_init(WasiCtx *w)
+wasi_fd_table_init(WasiCtx *w, int with_stdio)
 {
     uint32_t i;
 
@@ -272,8 +272,11 @@ wasi_fd_table_init(WasiCtx *w)
      * context is freed.
      */
     for (i = 0; i < 3; i++) {
+        w->stdio_flags[i] = -1;
+        if (!with_stdio)
+            continue;
         w->stdio_flags[i] = fcntl((int)i, F_GETFL);
-        if (describe_host_fd((int)i, &w->fds[i]) != 0)
+        if (wasi_fd_describe_host((int)i, &w->fds[i]) != 0)
             clear_entry(&w->fds[i]);
     }
     return 0;

@@ -293,7 +293,12 @@ wasi_random_get(void *ctx, uint32_t buf, uint32_t len)
 
 /* ---- exit and scheduling ------------------------------------------------ */
 
-/* Unwinds through the bound runtime; wasi_run turns it into the status. */
+/*
+ * Unwinds through the bound runtime; wasi_run or the library API turns it
+ * into a status.  A context not bound yet has nothing to unwind to (a bug
+ * in the host program), and ending the process is not the runtime's call
+ * to make inside a library: the call just returns.
+ */
 void
 wasi_proc_exit(void *ctx, uint32_t code)
 {
@@ -301,7 +306,7 @@ wasi_proc_exit(void *ctx, uint32_t code)
 
     /* An exit status keeps only its low 8 bits on POSIX hosts anyway. */
     if (w->rt == NULL)
-        exit((int)(code & 0xFFu));  /* unbound context: a host bug */
+        return;
     wrt_exit(w->rt, (int)(code & 0xFFu));
 }
 
@@ -378,7 +383,7 @@ wasi_proc_raise(void *ctx, uint32_t sig)
     if (signals[sig].action == ACT_STOP)
         return WASI_ENOTSUP;
     if (signals[sig].action == ACT_TERM)
-        wasi_proc_exit(ctx, 128u + signals[sig].number);   /* no return */
+        wasi_proc_exit(ctx, 128u + signals[sig].number);   /* unwinds */
     return 0;
 }
 

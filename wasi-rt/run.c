@@ -35,17 +35,16 @@
 /* Exit status after a trap: what abort() gives a shell (128 + SIGABRT). */
 #define TRAP_STATUS 134
 
-WasiCtx *
-wasi_ctx_new(int argc, char **argv)
+/* A context with an empty environment; stdio as wasi_fd_table_init says. */
+static WasiCtx *
+ctx_new(int with_stdio)
 {
     WasiCtx *w = calloc(1, sizeof(*w));
 
     if (w == NULL)
         return NULL;
-    w->argc = argv != NULL && argc > 0 ? argc : 0;
-    w->argv = argv;
     w->env = calloc(1, sizeof(char *));
-    if (w->env == NULL || wasi_fd_table_init(w) != 0) {
+    if (w->env == NULL || wasi_fd_table_init(w, with_stdio) != 0) {
         free(w->env);
         free(w);
         return NULL;
@@ -53,11 +52,49 @@ wasi_ctx_new(int argc, char **argv)
     return w;
 }
 
+WasiCtx *
+wasi_ctx_new(int argc, char **argv)
+{
+    WasiCtx *w = ctx_new(1);
+
+    if (w == NULL)
+        return NULL;
+    w->argc = argv != NULL && argc > 0 ? argc : 0;
+    w->argv = argv;
+    return w;
+}
+
+/*
+ * A plugin's host owns the process: its stdio is not the guest's unless
+ * granted, and its file status flags are not ours to save or restore.
+ */
+WasiCtx *
+wasi_ctx_new_embedded(void)
+{
+    return ctx_new(0);
+}
+
 void
 wasi_ctx_bind(WasiCtx *w, WrtRt *rt, WrtMemory *mem)
 {
     w->rt = rt;
     w->mem = mem;
+}
+
+/* Free argv when the context owns it. */
+static void
+free_args(WasiCtx *w)
+{
+    int i;
+
+    if (w->owns_argv) {
+        for (i = 0; i < w->argc; i++)
+            free(w->argv[i]);
+        free(w->argv);
+    }
+    w->argc = 0;
+    w->argv = NULL;
+    w->owns_argv = 0;
 }
 
 void
@@ -68,6 +105,7 @@ wasi_ctx_free(WasiCtx *w)
     if (w == NULL)
         return;
     wasi_fd_table_free(w);
+    free_args(w);
     for (i = 0; i < w->nenv; i++)
         free(w->env[i]);
     free(w->env);
@@ -91,6 +129,71 @@ fail(WasiCtx *w, const char *fmt, ...)
     vsnprintf(w->error, sizeof w->error, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+/*
+ * The copies are made before the old argv goes, so a failure leaves the
+ * context as it was.
+ */
+int
+wasi_ctx_set_args(WasiCtx *w, int argc, const char *const *argv)
+{
+    char **copy;
+    size_t len;
+    int i;
+
+    if (argc < 0 || (argc > 0 && argv == NULL))
+        return fail(w, "invalid argument list (argc %d)", argc);
+    for (i = 0; i < argc; i++)
+        if (argv[i] == NULL)
+            return fail(w, "argument %d of %d is NULL", i, argc);
+    copy = calloc((size_t)argc + 1, sizeof(char *));
+    if (copy == NULL)
+        return fail(w, "out of memory");
+    for (i = 0; i < argc; i++) {
+        len = strlen(argv[i]) + 1;
+        copy[i] = malloc(len);
+        if (copy[i] == NULL) {
+            while (i-- > 0)
+                free(copy[i]);
+            free(copy);
+            return fail(w, "out of memory");
+        }
+        memcpy(copy[i], argv[i], len);
+    }
+    free_args(w);
+    w->argc = argc;
+    w->argv = copy;
+    w->owns_argv = 1;
+    return 0;
+}
+
+/*
+ * The entry is replaced whole (whatever the guest left there is released,
+ * closing it only if the runtime owns it).  The new one is borrowed, so
+ * fd_close, fd_renumber and wasi_ctx_free never close the host's fd, and
+ * it lacks fd_fdstat_set_flags: O_APPEND and O_NONBLOCK belong to the
+ * open file description, which the host shares.
+ */
+int
+wasi_ctx_grant_stdio(WasiCtx *w, int guest_fd, int host_fd)
+{
+    WasiFd f;
+
+    if (guest_fd < 0 || guest_fd > 2)
+        return fail(w, "guest fd %d is not 0, 1 or 2", guest_fd);
+    if (host_fd < -1)
+        return fail(w, "invalid host fd %d", host_fd);
+    if (host_fd != -1 && wasi_fd_describe_host(host_fd, &f) != 0)
+        return fail(w, "host fd %d: %s", host_fd, strerror(errno));
+    /* Slots 0-2 exist in every table (wasi_fd_table_init). */
+    if (w->fds[guest_fd].is_open)
+        wasi_fd_release(&w->fds[guest_fd]);
+    if (host_fd == -1)
+        return 0;
+    f.rights_base &= ~WASI_RIGHTS_FD_FDSTAT_SET_FLAGS;
+    w->fds[guest_fd] = f;
+    return 0;
 }
 
 /* Length of NAME in "NAME=VALUE"; 0 when there is no '=' or no name. */

@@ -172,7 +172,8 @@ uint32_t wasi_path_unlink_file(void *ctx, uint32_t fd, uint32_t path,
                                uint32_t path_len);
 uint32_t wasi_poll_oneoff(void *ctx, uint32_t in, uint32_t out,
                           uint32_t nsubscriptions, uint32_t nevents_out);
-WRT_NORETURN void wasi_proc_exit(void *ctx, uint32_t code);
+/* Unwinds with WRT_TRAP_EXIT; returns only when no runtime is bound. */
+void wasi_proc_exit(void *ctx, uint32_t code);
 uint32_t wasi_proc_raise(void *ctx, uint32_t sig);
 uint32_t wasi_sched_yield(void *ctx);
 uint32_t wasi_random_get(void *ctx, uint32_t buf, uint32_t len);

@@ -412,7 +412,7 @@ emit_inst(Run *r, uint32_t k, Module *m, const char **why)
 
     diag_init(&d, r->base, NULL, 0);
     memset(&eo, 0, sizeof eo);
-    eo.mode = EMIT_OBJ;
+    eo.mode = EMIT_RAW;
     eo.prefix = arena_printf(r->a, "m%u", (unsigned)k);
     eo.header_name = arena_printf(r->a, "m%u.h", (unsigned)k);
     cw_init(&c);
