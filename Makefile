@@ -55,7 +55,8 @@ COMPILER_SRCS = compiler/arena.c compiler/diag.c compiler/bytes.c \
                 compiler/binread.c compiler/watlex.c compiler/watparse.c \
                 compiler/wast.c compiler/opinfo.c compiler/validate.c \
                 compiler/names.c compiler/cwriter.c compiler/emit.c \
-                compiler/emitfn.c compiler/driver.c compiler/main.c
+                compiler/emitapi.c compiler/emitfn.c compiler/driver.c \
+                compiler/main.c
 OBJS = $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o)
 
 # The runtime every executable links, in this order; driver.c gets the same

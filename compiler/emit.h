@@ -1,5 +1,6 @@
 /*
- * emit.h - C emitter entry points (emit.c: module level; emitfn.c: bodies).
+ * emit.h - C emitter entry points (emit.c: module level and dispatch;
+ * emitapi.c: the public embedding API; emitfn.c: function bodies).
  * Input: a validated Module whose C names were assigned by names.c.
  * Output: the text of one .c file and one .h file in CWriters.
  */

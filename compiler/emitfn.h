@@ -1,6 +1,7 @@
 /*
- * emitfn.h - private interface between emit.c (module level) and emitfn.c
- * (function bodies).  Not for other stages: they use emit.h.
+ * emitfn.h - private interface between the module-level emitters (emit.c,
+ * and emitapi.c for the public embedding API) and emitfn.c (function
+ * bodies).  Not for other stages: they use emit.h.
  */
 #ifndef COMPILER_EMITFN_H
 #define COMPILER_EMITFN_H
@@ -14,7 +15,10 @@
 #include "emit.h"
 #include "wasm.h"
 
-/* What emit.c has decided about the module, shared with the body emitter. */
+/*
+ * What emit.c (and, for the public API, emitapi_plan) has decided about
+ * the module, shared with the body emitter.
+ */
 typedef struct EmitCtx {
     Arena *a;
     const Module *m;
