@@ -5,12 +5,14 @@
  * sees a file name.  For an executable, the generated C and each runtime
  * source compile to objects in parallel, then one link step writes the
  * output; for a static library the same objects, compiled with the
- * library's prefix, go into one archive instead.  The runtime objects are
- * cached per compiler, flags and runtime contents (see "the runtime object
- * cache" below), so usually only the generated C compiles.  The compiler
- * inherits our stdout/stderr, so its diagnostics reach the user unchanged.
- * What to compile is decided here; what the generated C contains is
- * emit.c's business, and exit statuses are main.c's.
+ * library's prefix, go into one archive instead.  A cross build (--target)
+ * runs the target's own compiler and archiver with the target's flags.
+ * The runtime objects are cached per target, compiler, flags and runtime
+ * contents (see "the runtime object cache" below), so usually only the
+ * generated C compiles.  The compiler inherits our stdout/stderr, so its
+ * diagnostics reach the user unchanged.  What to compile is decided here;
+ * what the generated C contains is emit.c's business, and exit statuses
+ * are main.c's.
  */
 #define _XOPEN_SOURCE 700     /* POSIX.1-2008 with XSI: realpath */
 
@@ -380,13 +382,36 @@ begin_command(Argv *av, const DriverOpts *o)
         argv_push(av, "-g");
 }
 
+/* An x86 32-bit triple: i386-..., i486-..., i586-... or i686-... */
+static bool
+is_x86_32(const char *triple)
+{
+    return triple[0] == 'i' && triple[1] >= '3' && triple[1] <= '6' &&
+           strncmp(triple + 2, "86-", 3) == 0;
+}
+
+/*
+ * Flags a target needs for the results to match every other host's.
+ * i?86: the x87 unit keeps float and double intermediates in 80 bits, so
+ * f32/f64 arithmetic would round differently from the Wasm spec (and from
+ * a 64-bit host); SSE2 rounds each result to its own type.
+ */
+static void
+add_target_flags(Argv *av, const char *triple)
+{
+    if (is_x86_32(triple)) {
+        argv_push(av, "-msse2");
+        argv_push(av, "-mfpmath=sse");
+    }
+}
+
 /*
  * The flags of every compile (module and runtime alike, so they are part of
- * the runtime cache key): the runtime headers; for a library its prefix,
- * position-independent code (the archive may end up in a shared object) and
- * -fno-math-errno, which lets sqrt compile inline instead of calling libm
- * (a host links the archive without -lm); then --cflags, which may
- * override any of these.
+ * the runtime cache key): the runtime headers; the target's flags
+ * (add_target_flags); for a library its prefix, position-independent code
+ * (the archive may end up in a shared object) and -fno-math-errno, which
+ * lets sqrt compile inline instead of calling libm (a host links the
+ * archive without -lm); then --cflags, which may override any of these.
  */
 static void
 add_compile_flags(Argv *av, const DriverOpts *o)
@@ -395,6 +420,8 @@ add_compile_flags(Argv *av, const DriverOpts *o)
 
     argv_push(av, arena_printf(av->a, "-I%s/rt", o->runtime_dir));
     argv_push(av, arena_printf(av->a, "-I%s/wasi-rt", o->runtime_dir));
+    if (o->target != NULL)
+        add_target_flags(av, o->target);
     if (o->mode == DRIVER_LIB) {
         argv_push(av, arena_printf(av->a, "-DWRT_PREFIX=%s", o->prefix));
         argv_push(av, "-fPIC");
@@ -561,10 +588,11 @@ find_program(Arena *a, const char *word)
 }
 
 /*
- * The cache key: this w2c (its version and executable), the compiler
- * command and the program it runs, every word of the runtime compile
- * command (-std, -O, -g, the -I runtime directories, --cflags), the list of
- * runtime sources and the contents of every runtime source and header.
+ * The cache key: this w2c (its version and executable), the target, the
+ * compiler command and the program it runs, every word of the runtime
+ * compile command (-std, -O, -g, the -I runtime directories, the target's
+ * flags, --cflags), the list of runtime sources and the contents of every
+ * runtime source and header.
  * False if a runtime file cannot be read.
  */
 static bool
@@ -580,6 +608,8 @@ runtime_key(Arena *a, const DriverOpts *o, const Argv *compile,
 #ifdef W2C_VERSION
     h = fnv_field(h, W2C_VERSION);
 #endif
+    /* The compiler command usually names the target too, but --cc may not. */
+    h = fnv_field(h, o->target != NULL ? o->target : "");
     /* Any rebuilt w2c may compile the runtime differently. */
     (void)fnv_file(&h, "/proc/self/exe");
     /*
@@ -958,16 +988,51 @@ build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
     return DRIVER_OK;
 }
 
+const char *
+driver_target_unsupported(const char *triple)
+{
+    size_t n = strlen(triple);
+
+    if (strstr(triple, "-none-") != NULL ||
+        (n >= 4 && strcmp(triple + n - 4, "-elf") == 0))
+        return "freestanding targets are not supported yet";
+    return NULL;
+}
+
+/*
+ * The target's own tool TRIPLE-<tool> ("gcc", "ar"), which must be in
+ * $PATH: NULL after saying which is missing and what to do instead.
+ */
+static const char *
+target_tool(Arena *a, const char *triple, const char *tool,
+            const char *what, const char *instead)
+{
+    char *name = arena_printf(a, "%s-%s", triple, tool);
+
+    if (find_program(a, name) != NULL)
+        return name;
+    fprintf(stderr, "w2c: error: no %s for target %s (%s not found; "
+            "install it or %s)\n", what, triple, name, instead);
+    return NULL;
+}
+
 DriverStatus
 driver_build(const DriverOpts *o, const char *csrc, const char *output)
 {
     Arena *a = arena_new();
-    DriverStatus s;
+    DriverOpts t = *o;
+    DriverStatus s = DRIVER_SETUP_ERROR;
 
-    if (o->mode == DRIVER_OBJ)
-        s = build_obj(a, o, csrc, output);
-    else
-        s = build_with_runtime(a, o, csrc, output);
+    /* A cross build without --cc (or $AR) uses the target's own tools. */
+    if (t.cc == NULL && t.target != NULL)
+        t.cc = target_tool(a, t.target, "gcc", "C compiler", "give --cc");
+    if (t.cc != NULL && t.mode == DRIVER_LIB && t.ar == NULL &&
+        t.target != NULL)
+        t.ar = target_tool(a, t.target, "ar", "archiver", "set AR");
+    if (t.cc != NULL && (t.mode != DRIVER_LIB || t.ar != NULL)) {
+        s = t.mode == DRIVER_OBJ ? build_obj(a, &t, csrc, output)
+                                 : build_with_runtime(a, &t, csrc, output);
+    }
     if (s != DRIVER_OK)
         unlink(output);
     arena_free(a);

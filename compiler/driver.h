@@ -2,10 +2,11 @@
  * driver.h - run the system C compiler over generated C and the runtime.
  *
  * main.c writes the generated .c/.h files and then asks the driver to turn
- * them into an executable, an object file or a static library.  The driver
- * finds the runtime sources (rt/, wasi-rt/), builds argument vectors (never
- * shell strings), runs the compiler jobs in parallel with posix_spawnp and
- * waits for them.
+ * them into an executable, an object file or a static library, for this
+ * machine or a --target.  The driver finds the runtime sources (rt/,
+ * wasi-rt/), chooses the target's compiler and flags, builds argument
+ * vectors (never shell strings), runs the compiler jobs in parallel with
+ * posix_spawnp and waits for them.
  * The compiler's diagnostics go straight to our stderr.  The driver never
  * calls exit: it returns a DriverStatus that main.c maps to an exit status.
  */
@@ -30,7 +31,9 @@ typedef enum DriverStatus {
 
 typedef struct DriverOpts {
     DriverMode mode;
-    const char *cc;             /* compiler command; split on blanks */
+    const char *target;         /* --target triple, or NULL for this host */
+    const char *cc;             /* compiler command, split on blanks; NULL:
+                                   the target's TRIPLE-gcc */
     const char *opt;            /* "-O0" .. "-O3" */
     bool debug;                 /* -g */
     const char *const *cflags;  /* extra compiler flags, one per entry */
@@ -38,11 +41,20 @@ typedef struct DriverOpts {
     const char *const *ldflags; /* extra linker flags, one per entry */
     size_t nldflags;
     const char *prefix;         /* DRIVER_LIB: -DWRT_PREFIX, the --name */
-    const char *ar;             /* DRIVER_LIB: archiver command ("ar") */
+    const char *ar;             /* DRIVER_LIB: archiver command ("ar");
+                                   NULL: the target's TRIPLE-ar */
     const char *runtime_dir;    /* has rt/, wasi-rt/ (driver_find_runtime) */
     const char *tmpdir;         /* scratch directory for objects */
     bool verbose;               /* -v: print commands and phase times */
 } DriverOpts;
+
+/*
+ * Why w2c cannot build for the --target triple yet, or NULL when it can.
+ * The triple itself must already be well formed (main.c checks that).
+ * Bare-metal triples (holding "-none-" or ending in "-elf") need the
+ * freestanding runtime, which does not exist yet.
+ */
+const char *driver_target_unsupported(const char *triple);
 
 /*
  * Locate the runtime sources: $W2C_RUNTIME_DIR when set; else
@@ -63,14 +75,22 @@ char *driver_find_runtime(const char *argv0);
  *     <o->ar> rcs <output>.w2c-tmp<pid> <module object> <runtime objects>
  * and renames that archive over `output` once complete.
  *
+ * Cross builds (o->target set): a NULL o->cc is the target's own compiler
+ * TRIPLE-gcc and a NULL o->ar its TRIPLE-ar.  Either is looked up in $PATH
+ * before anything runs; a missing one is reported as
+ *     w2c: error: no C compiler for target T (T-gcc not found; ...)
+ * and gives DRIVER_SETUP_ERROR.  Every compile gets the target's own flags:
+ * for i?86 targets -msse2 -mfpmath=sse, so float arithmetic rounds each
+ * result as on every other host (no x87 excess precision).
+ *
  * The runtime objects come from the cache directory ($W2C_CACHE_DIR, else
  * $XDG_CACHE_HOME/w2c, else $HOME/.cache/w2c): entry rt-<16 hex digits>,
- * the key hashing this w2c, the compiler command, every flag of the runtime
- * compile and the contents of every rt/ and wasi-rt/ source and header.  A
- * missing entry is built in a private directory in the cache and renamed
- * into place once complete, so parallel w2c runs are safe.  With
- * W2C_CACHE_DIR=off, or when the cache cannot be written, the runtime
- * compiles into o->tmpdir as part of this build.
+ * the key hashing this w2c, the target, the compiler command, every flag
+ * of the runtime compile and the contents of every rt/ and wasi-rt/ source
+ * and header.  A missing entry is built in a private directory in the
+ * cache and renamed into place once complete, so parallel w2c runs are
+ * safe.  With W2C_CACHE_DIR=off, or when the cache cannot be written, the
+ * runtime compiles into o->tmpdir as part of this build.
  *
  * With o->verbose, prints each command, where the runtime objects came from
  * ("w2c: runtime objects: cached DIR" or "... built DIR") and the "cc" and

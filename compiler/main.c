@@ -60,7 +60,8 @@ typedef struct Options {
     EmitMode emit;
     const char *opt;            /* "-O2" */
     bool debug;                 /* -g */
-    const char *cc;
+    const char *target;         /* --target triple, or NULL for this host */
+    const char *cc;             /* NULL with --target: TRIPLE-gcc */
     StrList cflags, ldflags;
     StrList env, pass_env, dirs, listen;    /* capability grants */
     const char *name;           /* --name, or NULL for the default */
@@ -84,8 +85,11 @@ static const char usage_text[] =
     "                        module's C API header X.h beside FILE\n"
     "  -O0 -O1 -O2 -O3       C compiler optimisation level (default -O2)\n"
     "  -g                    compile with debug information\n"
-    "  --cc=CC               C compiler (default: $CC, else " W2C_DEFAULT_CC
-    ")\n"
+    "  --target=TRIPLE       cross-compile for TRIPLE, e.g.\n"
+    "                        aarch64-linux-gnu, with TRIPLE-gcc and\n"
+    "                        TRIPLE-ar\n"
+    "  --cc=CC               C compiler (default: TRIPLE-gcc with --target,\n"
+    "                        else $CC, else " W2C_DEFAULT_CC ")\n"
     "  --cflags=FLAGS        extra C compiler flags, split on spaces\n"
     "  --ldflags=FLAGS       extra linker flags, split on spaces\n"
     "  --name=ID             C prefix of exported symbols (default: from the\n"
@@ -112,7 +116,7 @@ static const char usage_text[] =
     "\n"
     "INPUT is a binary module (.wasm) or a module in the text format (.wat)\n"
     "\n"
-    "not supported yet: --target, --bounds=guard, -j\n"
+    "not supported yet: --bounds=guard, -j, freestanding targets\n"
     "\n"
     "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
     "3 the C compiler failed\n";
@@ -237,7 +241,30 @@ print_version(void)
     printf("input: WebAssembly 2.0 modules (SIMD included), binary "
            "(.wasm) or text (.wat); output: C99, native executables "
            "using WASI preview1, object files and static libraries with "
-           "a C embedding API\n");
+           "a C embedding API, for this machine or a Linux cross target "
+           "(--target=TRIPLE)\n");
+}
+
+/*
+ * A --target value shaped like a GNU triple, ARCH-VENDOR-OS or ARCH-OS-ABI:
+ * words of letters, digits, '_' and '.' joined by single '-'.  It names
+ * commands (TRIPLE-gcc), so nothing else is let in.
+ */
+static bool
+is_target_triple(const char *s)
+{
+    const char *p;
+
+    if (strchr(s, '-') == NULL || s[0] == '-' || s[strlen(s) - 1] == '-' ||
+        strstr(s, "--") != NULL)
+        return false;
+    for (p = s; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+              *p == '-'))
+            return false;
+    }
+    return true;
 }
 
 /* Long options: name, and whether it takes a value. */
@@ -302,6 +329,17 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
         else
             usage_error("invalid --emit value '%s' (expected exe, obj, lib "
                         "or c)", val);
+    } else if (strcmp(name, "target") == 0) {
+        const char *why;
+        if (!is_target_triple(val))
+            usage_error("invalid --target value '%s' (expected a triple "
+                        "such as aarch64-linux-gnu)", val);
+        why = driver_target_unsupported(val);
+        if (why != NULL) {
+            fprintf(stderr, "w2c: error: --target=%s: %s\n", val, why);
+            exit(EXIT_USAGE);
+        }
+        o->target = val;
     } else if (strcmp(name, "cc") == 0) {
         if (strspn(val, " \t") == strlen(val))
             usage_error("--cc needs a compiler command");
@@ -358,7 +396,7 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
         usage_error("invalid --bounds value '%s' (expected guard or check)",
                     val);
     } else {
-        /* --target, --bounds=guard: in DESIGN.md, not yet here. */
+        /* --bounds=guard: in DESIGN.md, not yet here. */
         if (strcmp(name, "bounds") == 0)
             fputs("w2c: --bounds=guard is not supported yet\n", stderr);
         else
@@ -501,7 +539,8 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
         usage_error("--dir, --env, --pass-env and --listen grant "
                     "capabilities to executables; they do not apply to "
                     "--emit=%s", emit_name(o->emit));
-    if (o->cc == NULL)
+    /* $CC names a compiler for this machine: a cross build ignores it. */
+    if (o->cc == NULL && o->target == NULL)
         o->cc = env_command("CC", W2C_DEFAULT_CC);
 }
 
@@ -747,7 +786,9 @@ build(const Options *o, const char *argv0, const char *csrc,
     d.mode = o->emit == EMIT_OBJ ? DRIVER_OBJ
            : o->emit == EMIT_LIB ? DRIVER_LIB : DRIVER_EXE;
     d.prefix = prefix;
-    d.ar = env_command("AR", "ar");
+    /* NULL for a cross build: the driver runs TRIPLE-ar, TRIPLE-gcc. */
+    d.target = o->target;
+    d.ar = env_command("AR", o->target != NULL ? NULL : "ar");
     d.cc = o->cc;
     d.opt = o->opt;
     d.debug = o->debug;

@@ -13,18 +13,31 @@
 #   pkgconf          pkg-config, to check the installed w2c-rt.pc and to
 #                    build generated C the way the manual shows
 #   g++              checks that generated plugin headers compile as C++
+#   gcc-TRIPLE       cross compilers for the targets of test/targets.py
+#                    (aarch64, arm hard float, riscv64, i686, s390x,
+#                    powerpc), with their C libraries (libc6-dev-ARCH-cross,
+#                    only recommended by the compilers, hence named here)
+#   gcc-arm-none-eabi    the bare-metal ARM compiler (freestanding runtime)
+#   qemu-user        runs the cross-compiled tests (make check-cross, and
+#                    test/test_cross.py in make check)
 # node (nodejs) is optional: where present, program tests also compare
 # against node's WASI.  It is not installed here.
 
 set -u
 
-pkgs="python3-pytest clang lld wasi-libc libclang-rt-dev-wasm32 pkgconf g++"
+pkgs="python3-pytest clang lld wasi-libc libclang-rt-dev-wasm32 pkgconf g++
+gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
+gcc-i686-linux-gnu gcc-s390x-linux-gnu gcc-powerpc-linux-gnu
+libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-riscv64-cross
+libc6-dev-i386-cross libc6-dev-s390x-cross libc6-dev-powerpc-cross
+gcc-arm-none-eabi qemu-user"
 
 if ! command -v dpkg >/dev/null 2>&1
 then
     echo "test/deps.sh: not a Debian system; the tests need: pytest," \
-         "clang with the wasm32-wasi target, wasm-ld, wasi-libc and" \
-         "pkg-config"
+         "clang with the wasm32-wasi target, wasm-ld, wasi-libc," \
+         "pkg-config, g++, the cross compilers of test/targets.py" \
+         "(TRIPLE-gcc with a C library) and qemu-user"
     exit 0
 fi
 

@@ -6,7 +6,9 @@ Contract: DESIGN.md "Command line" and man/w2c.1.  Exit statuses: 0 ok,
 Usage tests need only the w2c binary.  Tests that compile use the bundled
 test/demo/hello.wasm, or small C programs compiled with
 clang --target=wasm32-wasi (skipped when that is not installed and
-W2C_ALLOW_MISSING_TOOLS=1, see conftest.py).
+W2C_ALLOW_MISSING_TOOLS=1, see conftest.py).  The --target tests need the
+cross compilers test/deps.sh installs (TRIPLE-gcc) but never run their
+output.
 """
 import os
 import re
@@ -62,7 +64,8 @@ def test_help(w2c_bin):
     r = run([w2c_bin, "--help"])
     assert r.returncode == 0 and r.stderr == ""
     assert r.stdout.startswith("usage: w2c ")
-    for opt in ["-o FILE", "--emit=exe|obj|lib|c", "-O0", "-O3", "-g", "--cc=",
+    for opt in ["-o FILE", "--emit=exe|obj|lib|c", "-O0", "-O3", "-g",
+                "--target=TRIPLE", "--cc=",
                 "--cflags=", "--ldflags=", "--name=", "--keep", "--env=",
                 "--max-memory=", "--max-call-depth=", "--offsets",
                 "--bounds=", "-v", "--version", "--help"]:
@@ -80,6 +83,7 @@ def test_version(w2c_bin):
     lines = r.stdout.splitlines()
     assert re.fullmatch(r"w2c \d+\.\d+\.\d+", lines[0]), lines
     assert len(lines) == 2 and "WebAssembly" in lines[1]
+    assert "--target=TRIPLE" in lines[1]
 
 
 # ---- usage errors (status 2) -----------------------------------------------
@@ -130,8 +134,6 @@ def test_input_is_a_directory(w2c_bin, tmp_path):
 
 
 @pytest.mark.parametrize("args,what", [
-    (["--target=aarch64-linux-gnu"], "--target"),
-    (["--target", "aarch64-linux-gnu"], "--target"),
     (["--bounds=guard"], "--bounds=guard"),
     (["-j", "4"], "-j"),
     (["-j4"], "-j"),
@@ -156,6 +158,9 @@ def test_not_supported_yet(w2c_bin, tmp_path, args, what):
     "--listen=[::1]",
     "--emit=foo", "--emit=", "--bounds=fast",
     "--keep=yes", "--offsets=1", "--cc=", "--cc= ",
+    "--target=", "--target=aarch64", "--target=-linux-gnu",
+    "--target=aarch64-linux-", "--target=aarch64--linux",
+    "--target=aarch64 linux-gnu", "--target=../bin/x-y", "--target=a;b-c",
 ])
 def test_bad_option_value(w2c_bin, tmp_path, arg):
     usage_fails(arg, HELLO, "-o", tmp_path / "x")
@@ -691,6 +696,262 @@ def test_runtime_dir_override(w2c_bin, tmp_path):
     env = {**os.environ, "W2C_RUNTIME_DIR": str(tmp_path / "none")}
     r = w2c(HELLO, "-o", tmp_path / "x", env=env)
     assert r.returncode == 2 and "W2C_RUNTIME_DIR" in r.stderr
+
+
+# ---- cross-compiling (--target) ---------------------------------------------
+#
+# Nothing here runs a cross executable (test_cross.py and `make check-cross`
+# run them under qemu-user): outputs are checked from their ELF headers.
+# The suite's W2C_TEST_FLAGS (sanitizers) are left out: they are meant for
+# programs that run here.
+
+# triple: (ELF class, byte order, e_machine)
+ELF_TARGETS = {
+    "aarch64-linux-gnu": (64, "little", 183),       # EM_AARCH64
+    "arm-linux-gnueabihf": (32, "little", 40),      # EM_ARM
+    "riscv64-linux-gnu": (64, "little", 243),       # EM_RISCV
+    "i686-linux-gnu": (32, "little", 3),            # EM_386
+    "s390x-linux-gnu": (64, "big", 22),             # EM_S390
+    "powerpc-linux-gnu": (32, "big", 20),           # EM_PPC
+}
+ET_REL, ET_EXEC, ET_DYN = 1, 2, 3
+SSE2 = " -msse2 -mfpmath=sse "
+NO_CC = ("w2c: error: no C compiler for target {0} ({0}-gcc not found; "
+         "install it or give --cc)\n")
+
+
+def w2c_cross(*args, **kw):
+    """w2c without the suite's W2C_TEST_FLAGS, text output."""
+    kw.setdefault("text", True)
+    return conftest.run([conftest.W2C, *args], **kw)
+
+
+def require_cross_cc(triple):
+    """Fail (skip with W2C_ALLOW_MISSING_TOOLS=1) without triple-gcc."""
+    if shutil.which(f"{triple}-gcc") is None:
+        why = f"{triple}-gcc is not installed (Debian: gcc-{triple})"
+        if conftest.MISSING_TOOLS_OK:
+            pytest.skip(why)
+        pytest.fail(why + "; test/deps.sh installs it", pytrace=False)
+
+
+def elf_header(data):
+    """(class 32|64, "little"|"big", e_type, e_machine) of an ELF image,
+    read from its header as file(1) does."""
+    assert data[:4] == b"\x7fELF", "not an ELF file"
+    bits = {1: 32, 2: 64}[data[4]]
+    order = {1: "little", 2: "big"}[data[5]]
+    e_type, e_machine = struct.unpack("<HH" if order == "little" else ">HH",
+                                      data[16:20])
+    return bits, order, e_type, e_machine
+
+
+def ar_members(path):
+    """[(name, contents)] of an ar archive, its symbol and name tables
+    left out."""
+    data = path.read_bytes()
+    assert data[:8] == b"!<arch>\n", "not an ar archive"
+    pos, members = 8, []
+    while pos + 60 <= len(data):
+        name = data[pos:pos + 16].decode().rstrip()
+        size = int(data[pos + 48:pos + 58].decode())
+        if name not in ("/", "//", "/SYM64/"):
+            members.append((name.rstrip("/"),
+                            data[pos + 60:pos + 60 + size]))
+        pos += 60 + size + (size & 1)
+    return members
+
+
+def commands(stderr):
+    """The commands w2c -v printed (lines "w2c: PROGRAM ARGS..."), as
+    strings with a blank at each end, so " -flag " finds whole words."""
+    return [f" {ln[5:]} " for ln in stderr.splitlines()
+            if ln.startswith("w2c: ") and not ln.startswith(
+                ("w2c: phase ", "w2c: runtime objects:", "w2c: error"))]
+
+
+def wrapper(path, command):
+    """An executable script that runs command with its arguments."""
+    path.write_text(f'#!/bin/sh\nexec {command} "$@"\n')
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.parametrize("triple", list(ELF_TARGETS))
+def test_target_obj_is_for_the_target(w2c_bin, tmp_path, triple):
+    require_cross_cc(triple)
+    obj = tmp_path / "hello.o"
+    r = w2c_cross("-v", "--emit=obj", "-O0", f"--target={triple}", HELLO,
+                  "-o", obj)
+    assert r.returncode == 0, r.stderr
+    bits, order, machine = ELF_TARGETS[triple]
+    assert elf_header(obj.read_bytes()) == (bits, order, ET_REL, machine)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hello.h",
+                                                          "hello.o"]
+    [cmd] = commands(r.stderr)
+    assert cmd.startswith(f" {triple}-gcc -std=c99 -O0 "), cmd
+    # Only x86 32-bit targets need float flags of their own.
+    assert (SSE2 in cmd) == triple.startswith("i686-"), cmd
+
+
+def test_target_exe_for_aarch64(w2c_bin, tmp_path):
+    require_cross_cc("aarch64-linux-gnu")
+    exe = tmp_path / "app"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    # $CC names a compiler for this machine: a cross build ignores it.
+    env = {**os.environ, "CC": "false", "TMPDIR": str(scratch)}
+    r = w2c_cross("-v", "-O0", "--target=aarch64-linux-gnu", HELLO,
+                  "-o", exe, env=env)
+    assert r.returncode == 0, r.stderr
+    no_leftovers(scratch)
+    assert os.stat(exe).st_mode & stat.S_IXUSR
+    bits, order, e_type, machine = elf_header(exe.read_bytes())
+    assert (bits, order, machine) == (64, "little", 183)
+    assert e_type in (ET_EXEC, ET_DYN)
+    cmds = commands(r.stderr)
+    assert cmds and all(c.startswith(" aarch64-linux-gnu-gcc -std=c99 -O0 ")
+                        for c in cmds), cmds
+    assert cmds[-1].endswith(f" -o {exe} -lm -lpthread "), cmds[-1]
+    assert SSE2 not in r.stderr
+
+
+def test_target_lib_uses_the_target_archiver(w2c_bin, tmp_path):
+    require_cross_cc("aarch64-linux-gnu")
+    lib = tmp_path / "libdemo.a"
+    r = w2c_cross("-v", *LIB_FLAGS, "--target=aarch64-linux-gnu", HELLO,
+                  "-o", lib)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^w2c: aarch64-linux-gnu-ar rcs \S+ \S+/0-demo\.o ",
+                     r.stderr, re.M), r.stderr
+    members = ar_members(lib)
+    assert members[0][0] == "0-demo.o" and len(members) > 10, members
+    for name, data in members:
+        assert elf_header(data) == (64, "little", ET_REL, 183), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.h",
+                                                          "libdemo.a"]
+    # $AR wins over the target's archiver.
+    ar = wrapper(tmp_path / "my-ar", "aarch64-linux-gnu-ar")
+    r = w2c_cross("-v", *LIB_FLAGS, "--target=aarch64-linux-gnu", HELLO,
+                  "-o", lib, env={**os.environ, "AR": str(ar)})
+    assert r.returncode == 0, r.stderr
+    assert f"\nw2c: {ar} rcs " in r.stderr, r.stderr
+    assert "aarch64-linux-gnu-ar" not in r.stderr
+    assert ar_members(lib)[0][0] == "0-demo.o"
+
+
+def test_target_emit_c_is_the_same_c(w2c_bin, tmp_path):
+    """The generated C does not depend on the target, and writing it needs
+    no compiler, not even one for the target."""
+    outs = []
+    for d, args in (("native", []), ("cross", ["--target=nosuch-linux-gnu"])):
+        (tmp_path / d).mkdir()
+        r = w2c_cross("--emit=c", *args, HELLO, "-o", tmp_path / d / "m.c")
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+        outs.append(((tmp_path / d / "m.c").read_bytes(),
+                     (tmp_path / d / "m.h").read_bytes()))
+    assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("mode", ["exe", "obj", "lib"])
+def test_target_without_its_compiler(w2c_bin, tmp_path, mode):
+    out = tmp_path / "out"
+    out.mkdir()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    r = w2c_cross("-v", f"--emit={mode}", "--target=nosuch-linux-gnu",
+                  HELLO, "-o", out / "x",
+                  env={**os.environ, "TMPDIR": str(scratch)})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.endswith(NO_CC.format("nosuch-linux-gnu")), r.stderr
+    assert commands(r.stderr) == [], "something ran"
+    assert list(out.iterdir()) == []
+    no_leftovers(scratch)
+
+
+def test_target_without_its_archiver(w2c_bin, tmp_path):
+    """A target with a compiler (here this machine's, under the target's
+    name) but no archiver: --emit=lib says so, unless AR names one."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper(bin_dir / "fake-linux-gnu-gcc", "cc")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    lib = tmp_path / "libdemo.a"
+    r = w2c_cross(*LIB_FLAGS, "--target=fake-linux-gnu", HELLO, "-o", lib,
+                  env=env)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr == ("w2c: error: no archiver for target fake-linux-gnu "
+                        "(fake-linux-gnu-ar not found; install it or set "
+                        "AR)\n"), r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+    r = w2c_cross("-v", *LIB_FLAGS, "--target=fake-linux-gnu", HELLO,
+                  "-o", lib, env={**env, "AR": "ar"})
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^w2c: fake-linux-gnu-gcc -std=c99 ", r.stderr, re.M)
+    assert "\nw2c: ar rcs " in r.stderr
+    check_demo_lib(lib, tmp_path / "demo.h")
+
+
+def test_target_cc_overrides_the_target_compiler(w2c_bin, tmp_path):
+    """--cc runs as given; the target still decides the target's flags."""
+    cc = wrapper(tmp_path / "my-cc", "cc")
+    obj = tmp_path / "m.o"
+    r = w2c_cross("-v", "--emit=obj", "-O0", "--target=nosuch-linux-gnu",
+                  f"--cc={cc}", HELLO, "-o", obj)
+    assert r.returncode == 0, r.stderr
+    [cmd] = commands(r.stderr)
+    assert cmd.startswith(f" {cc} -std=c99 -O0 "), cmd
+    assert "nosuch" not in r.stderr and SSE2 not in cmd
+    assert elf_header(obj.read_bytes())[2] == ET_REL
+    r = w2c_cross("-v", "--emit=obj", "-O0", "--target=i686-linux-gnu",
+                  f"--cc={cc}", HELLO, "-o", obj)
+    assert r.returncode == 0, r.stderr
+    [cmd] = commands(r.stderr)
+    assert cmd.startswith(f" {cc} -std=c99 -O0 ") and SSE2 in cmd, cmd
+
+
+@pytest.mark.parametrize("triple", ["arm-none-eabi", "aarch64-none-elf",
+                                    "riscv32-unknown-elf"])
+def test_freestanding_target_not_supported_yet(w2c_bin, tmp_path, triple):
+    r = usage_fails(f"--target={triple}", HELLO, "-o", tmp_path / "x")
+    assert r.stderr == (f"w2c: error: --target={triple}: freestanding "
+                        "targets are not supported yet\n"), r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_target_has_its_own_cache_entries(w2c_bin, tmp_path):
+    """The runtime objects are cached per target: a cross build neither
+    uses nor replaces this machine's entry, even when --cc runs the same
+    command, and the target's flags reach the runtime compile."""
+    require_cross_cc("i686-linux-gnu")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "W2C_CACHE_DIR": str(cache)}
+
+    def build(*args):
+        r = w2c_cross("-v", "-O0", *args, HELLO, "-o", tmp_path / "x",
+                      env=env)
+        assert r.returncode == 0, r.stderr
+        m = re.search(r"^w2c: runtime objects: (built|cached) \S+/"
+                      r"(rt-[0-9a-f]{16})$", r.stderr, re.M)
+        assert m, r.stderr
+        return m.group(1), m.group(2), r.stderr
+
+    how, i686, err = build("--target=i686-linux-gnu")
+    assert how == "built"
+    runtime = [c for c in commands(err) if " -c " in c]
+    assert len(runtime) > 10, runtime
+    assert all(c.startswith(" i686-linux-gnu-gcc ") and SSE2 in c
+               for c in runtime), runtime
+    assert elf_header((tmp_path / "x").read_bytes())[3] == 3   # EM_386
+    assert build("--target=i686-linux-gnu")[:2] == ("cached", i686)
+    how, native, _ = build("--cc=cc")
+    assert how == "built" and native != i686
+    # The same compiler command for another target: another entry.
+    how, other, _ = build("--cc=cc", "--target=nosuch-linux-gnu")
+    assert how == "built" and other not in (native, i686)
+    assert build("--cc=cc")[:2] == ("cached", native)
+    assert sorted(p.name for p in cache.iterdir()) == sorted([i686, native,
+                                                              other])
 
 
 # ---- what the options do at run time ---------------------------------------
