@@ -6,7 +6,11 @@
 #
 #   make                 build build/w2c and build/libw2c-rt.a
 #   make check           install missing test packages (as root), run pytest
-#                        and the spec suite
+#                        (with a cross-target subset under qemu-user) and
+#                        the spec suite
+#   make check-cross     spec suite, program tests and wasi-testsuite for
+#                        every cross target under qemu-user (long); TARGETS
+#                        picks triples (test/targets.py), "native" included
 #   make check UPDATE=1  rewrite golden expectations instead of comparing
 #   make spec            run the official testsuite (test/spec/run.py)
 #   make spec-portable   its SIMD scripts with the portable SIMD path
@@ -139,7 +143,7 @@ PYTESTFLAGS ?=
 
 check:
 	@sh test/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/w2c-spec
 	@if /usr/bin/python3 -c 'import pytest' 2>/dev/null; \
 	then pytest='/usr/bin/python3 -m pytest'; \
 	elif command -v pytest-3 >/dev/null 2>&1; then pytest=pytest-3; \
@@ -183,6 +187,21 @@ spec-portable: $(BUILD)/w2c-spec
 	@W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' CC='$(CC)' \
 	/usr/bin/env python3 test/spec/run.py --runner '$(BUILD)/w2c-spec' \
 	    -k simd_ --cc='$(CC) -DWRT_SIMD_PORTABLE=1' $(SPECFLAGS)
+
+# ---- cross targets (test/targets.py) -----------------------------------
+
+# Every target's whole spec suite, program tests and wasi-testsuite under
+# qemu-user, then a table of pass counts (logs in $(BUILD)/cross/); exits
+# nonzero when anything failed.  Native builds' W2C_TEST_FLAGS do not apply.
+TARGETS ?= aarch64-linux-gnu arm-linux-gnueabihf riscv64-linux-gnu \
+           i686-linux-gnu s390x-linux-gnu powerpc-linux-gnu
+check-cross:
+	@sh test/deps.sh
+	@$(MAKE) --no-print-directory all $(BUILD)/w2c-spec
+	@W2C='$(CURDIR)/$(BUILD)/w2c' WASI_SYSROOT='$(WASI_SYSROOT)' \
+	W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' W2C_TEST_CC='$(CC)' \
+	/usr/bin/python3 test/targets.py --spec-runner '$(BUILD)/w2c-spec' \
+	    --logs '$(BUILD)/cross' $(TARGETS)
 
 demo: all
 	$(BUILD)/w2c test/demo/hello.wasm -o $(BUILD)/hello
@@ -232,4 +251,5 @@ clean:
 distclean: clean
 	rm -f config.mak
 
-.PHONY: all check spec spec-portable demo install uninstall clean distclean
+.PHONY: all check check-cross spec spec-portable demo install uninstall \
+    clean distclean

@@ -366,6 +366,8 @@ plan_types(EmitCtx *e, CWriter *c, CWriter *h)
                               sizeof(char *));
     e->type_ret_std = arena_array(e->a, m->ntypes ? m->ntypes : 1,
                                   sizeof(char *));
+    e->type_cc = arena_array(e->a, m->ntypes ? m->ntypes : 1,
+                             sizeof(char *));
     map_init(e->a, &sigs, m->ntypes);
     map_init(e->a, &rets, m->ntypes);
     sig_printed = arena_array(e->a, m->ntypes ? m->ntypes : 1,
@@ -383,6 +385,7 @@ plan_types(EmitCtx *e, CWriter *c, CWriter *h)
         uint32_t n = map_intern(&sigs, sig, &is_new);
 
         e->type_sig[i] = n;
+        e->type_cc[i] = emitfn_has_float(ft) ? "WRT_FPCALL " : "";
         /* the public API prints only the signatures its C uses */
         if (e->type_used != NULL ? e->type_used[i] && !sig_printed[n]
                                  : is_new) {
@@ -713,7 +716,8 @@ emit_instance_struct(EmitCtx *e, CWriter *h)
         emit_import_comment(h, m, f->import);
         cw_printf(h, ": ");
         emitfn_type_text(h, func_type(m, f));
-        cw_printf(h, " */\n    %s (*%s)", e->type_ret_std[f->type], f->cname);
+        cw_printf(h, " */\n    %s (%s*%s)", e->type_ret_std[f->type],
+                  e->type_cc[f->type], f->cname);
         cw_init(&tmp);
         emitfn_params(e, &tmp, f->type, "void *ctx", NULL, true);
         cw_printf(h, "%s;\n", tmp.buf);
@@ -798,8 +802,8 @@ emit_export_protos(EmitCtx *e, CWriter *h)
             char *first = arena_printf(e->a, "%s_instance *inst", P);
             cw_printf(h, ": ");
             emitfn_type_text(h, func_type(m, f));
-            cw_printf(h, " */\n%s %s_%s", e->type_ret_std[f->type], P,
-                      x->cname);
+            cw_printf(h, " */\n%s%s %s_%s", e->type_cc[f->type],
+                      e->type_ret_std[f->type], P, x->cname);
             emitfn_params(e, h, f->type, first, NULL, true);
             cw_printf(h, ";\n");
             break;
@@ -1040,7 +1044,8 @@ emit_prototypes(EmitCtx *e, CWriter *c)
         const Func *f = &m->funcs[i];
         if (e->func_live != NULL && !e->func_live[i])
             continue;
-        cw_printf(c, "static %s %s", e->type_ret[f->type], f->cname);
+        cw_printf(c, "static %s%s %s", e->type_cc[f->type],
+                  e->type_ret[f->type], f->cname);
         emitfn_params(e, c, f->type, first, NULL, false);
         cw_printf(c, ";\n");
     }
@@ -1065,7 +1070,8 @@ emit_thunks(EmitCtx *e, CWriter *c, const bool *refd)
         const FuncType *ft = func_type(m, f);
         if (!refd[i])
             continue;
-        cw_printf(c, "static %s\nw%u", e->type_ret[f->type], (unsigned)i);
+        cw_printf(c, "static %s%s\nw%u", e->type_cc[f->type],
+                  e->type_ret[f->type], (unsigned)i);
         emitfn_params(e, c, f->type, "void *ctx", "a", false);
         cw_printf(c, "\n{\n    %s%s;\n}\n\n", ft->nresults ? "return " : "",
                   emit_call_text(e, i, inst, param_args(e, ft->nparams)));
@@ -1378,7 +1384,8 @@ emit_exports(EmitCtx *e, CWriter *c)
             const Func *f = &m->funcs[x->index];
             const FuncType *ft = func_type(m, f);
             char *first = arena_printf(e->a, "%s_instance *inst", P);
-            cw_line(c, "%s", e->type_ret[f->type]);
+            cw_line(c, "%s%s", e->type_cc[f->type],
+                    e->type_ret[f->type]);
             cw_printf(c, "%s_%s", P, x->cname);
             emitfn_params(e, c, f->type, first, "a", false);
             cw_printf(c, "\n{\n    %s%s;\n}\n\n",

@@ -176,7 +176,8 @@ wrapper_params(EmitCtx *e, const FuncType *ft, uint32_t *n)
  * Whether the host's function for an import has another C type than the
  * instance calls it with, so that an adapter (host<i>) sits between them:
  * several results (the host stores them through pointers), v128 (bytes in
- * the header) or funcref (const in the header).
+ * the header), funcref (const in the header), or f32 and f64 (the module's
+ * functions pass them with WRT_FPCALL, the host's with the C convention).
  */
 static bool
 needs_adapter(const FuncType *ft)
@@ -186,10 +187,12 @@ needs_adapter(const FuncType *ft)
     if (ft->nresults > 1)
         return true;
     for (k = 0; k < ft->nparams; k++)
-        if (ft->params[k] == VT_V128 || ft->params[k] == VT_FUNCREF)
+        if (ft->params[k] != VT_I32 && ft->params[k] != VT_I64 &&
+            ft->params[k] != VT_EXTERNREF)
             return true;
     for (k = 0; k < ft->nresults; k++)
-        if (ft->results[k] == VT_V128 || ft->results[k] == VT_FUNCREF)
+        if (ft->results[k] != VT_I32 && ft->results[k] != VT_I64 &&
+            ft->results[k] != VT_EXTERNREF)
             return true;
     return false;
 }
@@ -633,7 +636,8 @@ emitapi_adapters(EmitCtx *e, CWriter *c)
         cw_printf(c, "/* ");
         emit_import_name(c, m, f->import);
         cw_printf(c, ": the host's function has the header's types */\n");
-        cw_printf(c, "static %s\nhost%u", ret, (unsigned)i);
+        cw_printf(c, "static %s%s\nhost%u", e->type_cc[f->type], ret,
+                  (unsigned)i);
         emitfn_params(e, c, f->type, "void *ctx", "a", false);
         cw_printf(c, "\n{\n    %s_instance *inst = ctx;\n", P);
         for (k = 0; k < ft->nparams; k++)

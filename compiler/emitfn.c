@@ -110,6 +110,20 @@ vclass(ValType t)
     }
 }
 
+bool
+emitfn_has_float(const FuncType *ft)
+{
+    uint32_t k;
+
+    for (k = 0; k < ft->nparams; k++)
+        if (ft->params[k] == VT_F32 || ft->params[k] == VT_F64)
+            return true;
+    for (k = 0; k < ft->nresults; k++)
+        if (ft->results[k] == VT_F32 || ft->results[k] == VT_F64)
+            return true;
+    return false;
+}
+
 const char *
 emitfn_ctype(ValType t)
 {
@@ -821,7 +835,8 @@ emit_call_indirect(Fn *fn, const Instr *in)
     CWriter callee;
 
     cw_init(&callee);
-    cw_printf(&callee, "((%s (*)", fn->e->type_ret[ti]);
+    cw_printf(&callee, "((%s (%s*)", fn->e->type_ret[ti],
+              fn->e->type_cc[ti]);
     emitfn_params(fn->e, &callee, ti, "void *", NULL, false);
     cw_printf(&callee, ")fp->code)");
 
@@ -1431,7 +1446,8 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         }
         cw_printf(c, ": ");
         emitfn_type_text(c, fn.ft);
-        cw_printf(c, " */\nstatic %s\n", e->type_ret[func->type]);
+        cw_printf(c, " */\nstatic %s%s\n", e->type_cc[func->type],
+                  e->type_ret[func->type]);
         cw_init(&sig);
         cw_printf(&sig, "%s(%s_instance *inst", func->cname, e->prefix);
         for (i = 0; i < np; i++) {

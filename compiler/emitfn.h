@@ -46,6 +46,14 @@ typedef struct EmitCtx {
     uint32_t *type_sig;
     const char **type_ret;      /* in .c spelling (u32, f64, ...) */
     const char **type_ret_std;  /* in header spelling (uint32_t, ...) */
+    /*
+     * The calling convention of the module's own function types, written
+     * before the return type or the '*' of a pointer: "WRT_FPCALL " for a
+     * type with an f32 or f64 parameter or result (floats pass in float
+     * registers, wrt.h), else "".  Functions of the public header keep
+     * the plain C convention.
+     */
+    const char **type_cc;
     CWriter scratch;            /* reused by emitfn for one body at a time */
 } EmitCtx;
 
@@ -63,6 +71,12 @@ char emitfn_sigletter(ValType t);
  */
 void emitfn_params(const EmitCtx *e, CWriter *w, uint32_t ti,
                    const char *first, const char *pfx, bool std);
+
+/*
+ * Whether type ft has an f32 or f64 parameter or result: the module's
+ * functions of that type are WRT_FPCALL (EmitCtx.type_cc).
+ */
+bool emitfn_has_float(const FuncType *ft);
 
 /* "i32", "funcref", ... */
 const char *emitfn_valtype_text(ValType t);

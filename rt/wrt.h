@@ -45,6 +45,25 @@
 #define WRT_COLD
 #endif
 
+/*
+ * WRT_FPCALL: the calling convention of every function of the runtime and
+ * of generated code that takes or returns f32 or f64.  The 32-bit x86 C
+ * ABI returns floats on the x87 stack, and loading a signalling NaN there
+ * quiets it, while wasm requires NaN bits to pass unchanged through calls,
+ * loads, stores, reinterpret, abs, neg and copysign.  GCC's sseregparm
+ * passes and returns them in SSE registers instead (the driver compiles
+ * for 32-bit x86 with -msse2 -mfpmath=sse, so arithmetic is SSE too).
+ * Everywhere else the C ABI already keeps floats in float registers and
+ * the macro is empty.  Functions a host calls through a library's header
+ * keep the C ABI.
+ */
+#if defined(__i386__) && defined(__GNUC__) && !defined(__clang__) &&       \
+    defined(__SSE2_MATH__)
+#define WRT_FPCALL __attribute__((sseregparm))
+#else
+#define WRT_FPCALL
+#endif
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define WRT_BIG_ENDIAN 1
 #else
@@ -250,7 +269,7 @@ WRT_DEFINE_LOAD_STORE(u16, uint16_t, WRT_SWAP16)
 WRT_DEFINE_LOAD_STORE(u32, uint32_t, WRT_SWAP32)
 WRT_DEFINE_LOAD_STORE(u64, uint64_t, WRT_SWAP64)
 
-static inline float
+static inline WRT_FPCALL float
 wrt_load_f32(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
              uint64_t off)
 {
@@ -260,7 +279,7 @@ wrt_load_f32(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
     return f;
 }
 
-static inline double
+static inline WRT_FPCALL double
 wrt_load_f64(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
              uint64_t off)
 {
@@ -270,7 +289,7 @@ wrt_load_f64(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
     return f;
 }
 
-static inline void
+static inline WRT_FPCALL void
 wrt_store_f32(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
               uint64_t off, float v)
 {
@@ -279,7 +298,7 @@ wrt_store_f32(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
     wrt_store_u32(rt, fn, m, addr, off, u);
 }
 
-static inline void
+static inline WRT_FPCALL void
 wrt_store_f64(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
               uint64_t off, double v)
 {
@@ -526,7 +545,7 @@ WRT_DEFINE_DIV(64, uint64_t, int64_t, 0x8000000000000000ull)
 
 /* ---- float helpers ---------------------------------------------------- */
 
-static inline uint32_t
+static inline WRT_FPCALL uint32_t
 wrt_i32_reinterpret_f32(float f)
 {
     uint32_t u;
@@ -534,7 +553,7 @@ wrt_i32_reinterpret_f32(float f)
     return u;
 }
 
-static inline uint64_t
+static inline WRT_FPCALL uint64_t
 wrt_i64_reinterpret_f64(double f)
 {
     uint64_t u;
@@ -542,7 +561,7 @@ wrt_i64_reinterpret_f64(double f)
     return u;
 }
 
-static inline float
+static inline WRT_FPCALL float
 wrt_f32_reinterpret_i32(uint32_t u)
 {
     float f;
@@ -550,7 +569,7 @@ wrt_f32_reinterpret_i32(uint32_t u)
     return f;
 }
 
-static inline double
+static inline WRT_FPCALL double
 wrt_f64_reinterpret_i64(uint64_t u)
 {
     double f;
@@ -559,19 +578,19 @@ wrt_f64_reinterpret_i64(uint64_t u)
 }
 
 /* abs, neg and copysign act on the sign bit only, NaN payloads included. */
-static inline float
+static inline WRT_FPCALL float
 wrt_f32_abs(float x)
 {
     return wrt_f32_reinterpret_i32(wrt_i32_reinterpret_f32(x) & 0x7FFFFFFFu);
 }
 
-static inline float
+static inline WRT_FPCALL float
 wrt_f32_neg(float x)
 {
     return wrt_f32_reinterpret_i32(wrt_i32_reinterpret_f32(x) ^ 0x80000000u);
 }
 
-static inline float
+static inline WRT_FPCALL float
 wrt_f32_copysign(float x, float y)
 {
     return wrt_f32_reinterpret_i32(
@@ -579,21 +598,21 @@ wrt_f32_copysign(float x, float y)
         (wrt_i32_reinterpret_f32(y) & 0x80000000u));
 }
 
-static inline double
+static inline WRT_FPCALL double
 wrt_f64_abs(double x)
 {
     return wrt_f64_reinterpret_i64(wrt_i64_reinterpret_f64(x) &
                                    0x7FFFFFFFFFFFFFFFull);
 }
 
-static inline double
+static inline WRT_FPCALL double
 wrt_f64_neg(double x)
 {
     return wrt_f64_reinterpret_i64(wrt_i64_reinterpret_f64(x) ^
                                    0x8000000000000000ull);
 }
 
-static inline double
+static inline WRT_FPCALL double
 wrt_f64_copysign(double x, double y)
 {
     return wrt_f64_reinterpret_i64(
@@ -620,7 +639,7 @@ wrt_f64_copysign(double x, double y)
 enum { WRT_ROUND_NEAREST, WRT_ROUND_CEIL, WRT_ROUND_FLOOR, WRT_ROUND_TRUNC };
 
 #define WRT_DEFINE_ROUND_ANY(T, N, BIG)                                     \
-    static inline T                                                         \
+    static inline WRT_FPCALL T                                              \
     wrt_##N##_round_(T x, int mode)                                         \
     {                                                                       \
         T ax = wrt_##N##_abs(x), r;                                         \
@@ -654,14 +673,14 @@ WRT_DEFINE_ROUND_ANY(float, f32, 8388608.0f)
 WRT_DEFINE_ROUND_ANY(double, f64, 4503599627370496.0)
 
 #define WRT_DEFINE_ROUND(T, N, OP, MODE, FN)                                \
-    static inline T                                                         \
+    static inline WRT_FPCALL T                                              \
     wrt_##N##_##OP(T x)                                                     \
     {                                                                       \
         return wrt_##N##_round_(x, MODE);                                   \
     }
 #else
 #define WRT_DEFINE_ROUND(T, N, OP, MODE, FN)                                \
-    static inline T                                                         \
+    static inline WRT_FPCALL T                                              \
     wrt_##N##_##OP(T x)                                                     \
     {                                                                       \
         if (WRT_UNLIKELY(x != x))                                           \
@@ -685,11 +704,29 @@ WRT_DEFINE_ROUND(double, f64, nearest, WRT_ROUND_NEAREST, nearbyint)
  * -fno-math-errno (libraries) nothing refers to libm.
  */
 #if defined(__GNUC__)
-static inline float wrt_f32_sqrt(float x) { return __builtin_sqrtf(x); }
-static inline double wrt_f64_sqrt(double x) { return __builtin_sqrt(x); }
+static inline WRT_FPCALL float
+wrt_f32_sqrt(float x)
+{
+    return __builtin_sqrtf(x);
+}
+
+static inline WRT_FPCALL double
+wrt_f64_sqrt(double x)
+{
+    return __builtin_sqrt(x);
+}
 #else
-static inline float wrt_f32_sqrt(float x) { return sqrtf(x); }
-static inline double wrt_f64_sqrt(double x) { return sqrt(x); }
+static inline WRT_FPCALL float
+wrt_f32_sqrt(float x)
+{
+    return sqrtf(x);
+}
+
+static inline WRT_FPCALL double
+wrt_f64_sqrt(double x)
+{
+    return sqrt(x);
+}
 #endif
 
 /*
@@ -698,7 +735,7 @@ static inline double wrt_f64_sqrt(double x) { return sqrt(x); }
  * NaN.  So NaNs are converted by hand: sign kept, quiet bit set, the high
  * payload bits carried over (a canonical NaN stays canonical).
  */
-static inline float
+static inline WRT_FPCALL float
 wrt_f32_demote_f64(double x)
 {
     if (WRT_UNLIKELY(x != x)) {
@@ -710,7 +747,7 @@ wrt_f32_demote_f64(double x)
     return (float)x;
 }
 
-static inline double
+static inline WRT_FPCALL double
 wrt_f64_promote_f32(float x)
 {
     if (WRT_UNLIKELY(x != x)) {
@@ -727,7 +764,7 @@ wrt_f64_promote_f32(float x)
  * -0 is less than +0.
  */
 #define WRT_DEFINE_MINMAX(T, N)                                             \
-    static inline T                                                         \
+    static inline WRT_FPCALL T                                              \
     wrt_##N##_min(T x, T y)                                                 \
     {                                                                       \
         if (x != x || y != y)                                               \
@@ -736,7 +773,7 @@ wrt_f64_promote_f32(float x)
             return signbit(x) ? x : y;                                      \
         return x < y ? x : y;                                               \
     }                                                                       \
-    static inline T                                                         \
+    static inline WRT_FPCALL T                                              \
     wrt_##N##_max(T x, T y)                                                 \
     {                                                                       \
         if (x != x || y != y)                                               \
@@ -755,7 +792,7 @@ WRT_DEFINE_MINMAX(double, f64)
  * exclusive bounds, exactly representable in the source type.
  */
 #define WRT_DEFINE_TRUNC(NAME, F, R, CAST, LO, HI)                          \
-    static inline R                                                         \
+    static inline WRT_FPCALL R                                              \
     wrt_##NAME(WrtRt *rt, uint32_t fn, F x)                                 \
     {                                                                       \
         if (WRT_UNLIKELY(x != x))                                           \
@@ -784,7 +821,7 @@ WRT_DEFINE_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t,
 
 /* Saturating float-to-int: NaN gives 0, out of range clamps. */
 #define WRT_DEFINE_TRUNC_SAT(NAME, F, R, CAST, LO, HI, RMIN, RMAX)          \
-    static inline R                                                         \
+    static inline WRT_FPCALL R                                              \
     wrt_##NAME(F x)                                                         \
     {                                                                       \
         if (x != x)                                                         \

@@ -68,12 +68,12 @@
  * Every helper is WRT_SIMD_INLINE.  GCC's inliner gives up on the very
  * large functions generated code can have and would leave even a v128.load
  * out of line; the fast-path helpers are a few instructions each, so they
- * are always inlined.
+ * are always inlined.  Floats pass in float registers (WRT_FPCALL, wrt.h).
  */
 #if !WRT_SIMD_PORTABLE
-#define WRT_SIMD_INLINE static inline __attribute__((always_inline))
+#define WRT_SIMD_INLINE static inline __attribute__((always_inline)) WRT_FPCALL
 #else
-#define WRT_SIMD_INLINE static inline
+#define WRT_SIMD_INLINE static inline WRT_FPCALL
 #endif
 
 /* Little-endian byte image <-> integers, for both paths. */

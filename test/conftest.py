@@ -7,6 +7,10 @@ Environment (set by `make check`):
   W2C_TEST_CC     C compiler for native reference builds (default: cc)
   W2C_ALLOW_MISSING_TOOLS=1  skip (rather than fail) tests whose tools,
                   clang for wasm32-wasi and wasi-libc, are not installed
+  W2C_TEST_TARGET a cross target (test/targets.py, e.g. aarch64-linux-gnu):
+                  the program tests, the wasi-testsuite and the spec runner
+                  build with --target and run the outputs under qemu-user
+                  (unset or "native": this machine, as usual)
 """
 import os
 import shlex
@@ -15,6 +19,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+import targets
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST = ROOT / "test"
@@ -25,6 +31,32 @@ NATIVE_CC = os.environ.get("W2C_TEST_CC", "cc")
 # (/usr/include/wasm32-wasi, /usr/lib/wasm32-wasi); another sysroot can be
 # named with WASI_SYSROOT.
 WASI_SYSROOT = os.environ.get("WASI_SYSROOT", "")
+TEST_TARGET = os.environ.get("W2C_TEST_TARGET", "") or None
+if targets.is_native(TEST_TARGET):
+    TEST_TARGET = None
+
+
+def target_runner(triple):
+    """(argv prefix, environment additions) that run an executable built
+    for triple here: ([], {}) for None (this machine), else qemu-user and
+    its QEMU_LD_PREFIX.  The table is test/targets.py."""
+    return targets.target_runner(triple)
+
+
+def target_flags(triple):
+    """The w2c options that build for triple ([] for None)."""
+    return targets.w2c_flags(triple)
+
+
+def require_target_tools(triple):
+    """Fail (skip with W2C_ALLOW_MISSING_TOOLS=1) unless the cross
+    compiler, qemu-user and the sysroot for triple are installed."""
+    missing = targets.missing_tools(triple)
+    if missing:
+        why = f"{triple}: not installed: " + ", ".join(missing)
+        if MISSING_TOOLS_OK:
+            pytest.skip(why)
+        pytest.fail(why + " (test/deps.sh installs them)", pytrace=False)
 
 
 def run(cmd, **kw):

@@ -16,11 +16,18 @@ standard error and exit status must be identical.  Where node is
 installed, the same .wasm also runs under node's WASI (test/node_wasi.mjs)
 and its standard output and exit status must match too.
 
+With W2C_TEST_TARGET=TRIPLE (conftest.py), w2c builds for that cross
+target and its executables run under qemu-user; the reference is still
+the native build on this machine, since a program's output must not depend
+on the machine.  test/test_cross.py runs the same checks for a few targets
+within `make check`, through Builder.w2c's target argument.
+
 All builds and runs are started up front on a pool of worker threads (one
 per core) so that the file runs in parallel without pytest-xdist; each
 test then waits for its own result.  Every run has a time limit.
 """
 import concurrent.futures
+import contextlib
 import difflib
 import os
 import re
@@ -33,7 +40,8 @@ from pathlib import Path
 import pytest
 
 import conftest
-from conftest import NATIVE_CC, TEST, clang_wasm, have_wasm_clang, run, w2c
+import targets
+from conftest import NATIVE_CC, TEST, clang_wasm, have_wasm_clang, run
 
 PROGRAMS = TEST / "programs"
 NODE_RUNNER = TEST / "node_wasi.mjs"
@@ -98,10 +106,10 @@ class Outcome:
         self.status = status
 
 
-def run_program(what, cmd, prog, cwd, tag=""):
-    """Run cmd with prog's arguments and input.  Output goes to files, not
-    pipes: node makes a pipe non-blocking and its WASI then drops writes
-    that would block."""
+def run_program(what, cmd, prog, cwd, tag="", env=None):
+    """Run cmd with prog's arguments and input (env: variables added to
+    ours).  Output goes to files, not pipes: node makes a pipe
+    non-blocking and its WASI then drops writes that would block."""
     out, err = Path(cwd, f"{what}{tag}.out"), Path(cwd, f"{what}{tag}.err")
     stdin = open(prog.stdin, "rb") if prog.stdin else subprocess.DEVNULL
     try:
@@ -110,7 +118,8 @@ def run_program(what, cmd, prog, cwd, tag=""):
             r = subprocess.run([str(c) for c in cmd] +
                                [a.encode("utf-8") for a in prog.args],
                                stdin=stdin, stdout=fo, stderr=fe,
-                               timeout=RUN_TIMEOUT, cwd=str(cwd))
+                               timeout=RUN_TIMEOUT, cwd=str(cwd),
+                               env={**os.environ, **env} if env else None)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{prog.name}: {what} did not finish within "
                     f"{RUN_TIMEOUT} s", pytrace=False)
@@ -208,12 +217,30 @@ class Builder:
                               extra=[*FP_FLAGS, *prog.clang_flags])
         return self.once.get(("wasm", name, opt), build)
 
-    def w2c(self, name, opt):
+    def w2c(self, name, opt, target=None, flags=None):
+        """w2c's executable from the opt (clang) build of name, run.  For
+        a cross target (a triple of test/targets.py) the executable is
+        built with --target and runs under qemu-user.  flags: the other
+        w2c options (default: the suite's W2C_TEST_FLAGS)."""
+        flags = conftest.EXTRA_FLAGS if flags is None else flags
+
         def translate_and_run():
+            if target is not None:
+                conftest.require_target_tools(target)
             wasm = self.wasm(name, opt)
             d = self.dir(name)
+            what = "w2c"
+            if target is not None:
+                what = "w2c-" + targets.short_name(target)
+            if target is not None or list(flags) != conftest.EXTRA_FLAGS:
+                # a directory of its own for each target and flags
+                sub = targets.short_name(target) + "".join(
+                    re.sub(r"[^A-Za-z0-9=.+-]", "_", f) for f in flags)
+                d = d / sub[:100]
+                d.mkdir(exist_ok=True)
             exe = d / f"{name}{opt}.w2c"
-            r = w2c(wasm, "-o", exe, timeout=BUILD_TIMEOUT)
+            r = run([conftest.W2C, *flags, *conftest.target_flags(target),
+                     wasm, "-o", exe], timeout=BUILD_TIMEOUT)
             err = r.stderr.decode(errors="replace")
             feature = self.progs[name].unsupported
             if feature and r.returncode == 1:
@@ -223,10 +250,13 @@ class Builder:
                 assert not exe.exists()
                 return None
             if r.returncode != 0:
-                pytest.fail(f"{name} ({opt}): w2c exited {r.returncode}:\n"
-                            + err[-4000:], pytrace=False)
-            return run_program("w2c", [exe], self.progs[name], d, opt)
-        return self.once.get(("w2c", name, opt), translate_and_run)
+                pytest.fail(f"{name} ({opt}): {what} build: w2c exited "
+                            f"{r.returncode}:\n" + err[-4000:], pytrace=False)
+            prefix, env = conftest.target_runner(target)
+            return run_program(what, [*prefix, exe], self.progs[name], d,
+                               opt, env)
+        return self.once.get(("w2c", name, opt, target, tuple(flags)),
+                             translate_and_run)
 
     def on_node(self, name, opt):
         def run_node():
@@ -270,14 +300,47 @@ def compare(name, opt, ref, got, check_stderr=True):
                     "\n".join(problems), pytrace=False)
 
 
+_SHARED = []
+
+
+def shared_builder(tmp_path_factory):
+    """The one Builder of the session: test_cross.py uses it too, so the
+    native references and the wasm builds are made once."""
+    if not _SHARED:
+        _SHARED.append(Builder(tmp_path_factory.mktemp("programs")))
+    return _SHARED[0]
+
+
+@contextlib.contextmanager
+def prefetch(jobs):
+    """Start jobs ((fn, *args), each a Builder method whose result is
+    remembered) on a pool of worker threads, one per core; on leaving,
+    cancel what has not started and wait for the rest.  The tests collect
+    the results (and failures) through the same methods."""
+    pool = concurrent.futures.ThreadPoolExecutor(
+        max_workers=max(1, os.cpu_count() or 1),
+        thread_name_prefix="program-build")
+
+    def quietly(fn, *args):
+        try:
+            fn(*args)
+        except BaseException:  # noqa: B902 - the test reports it
+            pass
+
+    futures = [pool.submit(quietly, *job) for job in jobs]
+    try:
+        yield
+    finally:
+        for f in futures:
+            f.cancel()
+        pool.shutdown(wait=True)
+
+
 @pytest.fixture(scope="module")
 def builder(request, tmp_path_factory):
     """The shared builder; starts every selected test's work on a thread
     pool straight away, in test order."""
-    b = Builder(tmp_path_factory.mktemp("programs"))
-    pool = concurrent.futures.ThreadPoolExecutor(
-        max_workers=max(1, os.cpu_count() or 1),
-        thread_name_prefix="program-build")
+    b = shared_builder(tmp_path_factory)
     jobs = []
     w2c_ok = conftest.W2C.exists()
     # under pytest-xdist every worker sees all items but runs only some:
@@ -295,22 +358,12 @@ def builder(request, tmp_path_factory):
             jobs.append((b.native, name))
         elif fn == "test_w2c" and w2c_ok:
             jobs.append((b.native, name))
-            jobs.append((b.w2c, name, opt))
+            jobs.append((b.w2c, name, opt, conftest.TEST_TARGET))
         elif fn == "test_node":
             jobs.append((b.native, name))
             jobs.append((b.on_node, name, opt))
-
-    def quietly(fn, *args):
-        try:
-            fn(*args)
-        except BaseException:  # noqa: B902 - the test reports it
-            pass
-
-    futures = [pool.submit(quietly, *job) for job in jobs]
-    yield b
-    for f in futures:
-        f.cancel()
-    pool.shutdown(wait=True)
+    with prefetch(jobs):
+        yield b
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -327,9 +380,10 @@ def test_native_reference(builder, name):
 @pytest.mark.parametrize("opt", OPTS)
 @pytest.mark.parametrize("name", NAMES)
 def test_w2c(builder, w2c_bin, name, opt):
-    """w2c's executable behaves exactly like the native build."""
+    """w2c's executable behaves exactly like the native build (built for
+    W2C_TEST_TARGET and run under qemu-user when that is set)."""
     ref = builder.native(name)
-    got = builder.w2c(name, opt)
+    got = builder.w2c(name, opt, conftest.TEST_TARGET)
     if got is None:
         return      # rejected as its w2c-unsupported line says (checked)
     compare(name, opt, ref, got)

@@ -11,6 +11,9 @@ its test rather than being half-applied.
 All builds and runs are started up front on a pool of worker threads (one
 per core) so the whole file takes a few minutes; each test then waits for
 its own result.  Every build and run has a time limit.
+
+With W2C_TEST_TARGET=TRIPLE (conftest.py) every program is built for that
+cross target and runs under qemu-user.
 """
 import concurrent.futures
 import os
@@ -51,16 +54,17 @@ class Runner:
     """Each test's build and run, done once on the pool (or by the test
     itself when it was not submitted); remembers the failure message."""
 
-    def __init__(self, w2c, root, flags):
+    def __init__(self, w2c, root, flags, target=None):
         self.w2c = w2c
         self.root = root
         self.flags = flags
+        self.target = target
         self.futures = {}
 
     def job(self, case):
         try:
             wt.build_and_run(self.w2c, case, self.root / case.id,
-                             wt.DEFAULT_OPT, self.flags)
+                             wt.DEFAULT_OPT, self.flags, self.target)
             return None
         except wt.Failure as e:
             return str(e)
@@ -78,7 +82,7 @@ def runner(request, tmp_path_factory):
     """The shared runner; starts every selected test's build and run on a
     thread pool straight away, in test order."""
     r = Runner(conftest.W2C, tmp_path_factory.mktemp("wasi-testsuite"),
-               conftest.EXTRA_FLAGS)
+               conftest.EXTRA_FLAGS, conftest.TEST_TARGET)
     pool = concurrent.futures.ThreadPoolExecutor(
         max_workers=max(1, os.cpu_count() or 1),
         thread_name_prefix="wasi-testsuite")
@@ -86,7 +90,9 @@ def runner(request, tmp_path_factory):
     # there each test does its own work
     items = [] if hasattr(request.config, "workerinput") else \
         request.session.items
-    if conftest.W2C.exists():
+    if conftest.W2C.exists() and (
+            conftest.TEST_TARGET is None or
+            not conftest.targets.missing_tools(conftest.TEST_TARGET)):
         for item in items:
             if item.module is request.module and \
                     item.originalname == "test_wasi" and \
@@ -107,6 +113,8 @@ def test_wasi(w2c_bin, runner, case_id):
     case = CASES[case_id]
     if case.error:
         pytest.fail(f"{case.title()}: {case.error}", pytrace=False)
+    if conftest.TEST_TARGET is not None:
+        conftest.require_target_tools(conftest.TEST_TARGET)
     why = runner.result(case)
     if why is not None:
         pytest.fail(why, pytrace=False)

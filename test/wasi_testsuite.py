@@ -7,7 +7,7 @@ test/test_wasi_testsuite.py runs them under pytest.  This file is also a
 standalone runner, handy while working on the runtime:
 
     python3 test/wasi_testsuite.py [--w2c PATH] [-O0|-O1|...] [-j N] [-v]
-                                   [PATTERN...]
+                                   [--target TRIPLE] [PATTERN...]
 
 builds every test whose "<language>/<name>" contains one of the PATTERNs
 (all when none is given), runs it, prints PASS or FAIL (with why) per test,
@@ -28,6 +28,10 @@ W2C_ENV_<NAME>.  The process gets no other host environment than PATH and
 a canary variable (W2C_TESTSUITE_CANARY=leak) that the environ tests would
 notice if the runtime leaked host variables to the guest.
 
+For a cross target (--target, default $W2C_TEST_TARGET; the triples of
+test/targets.py) w2c builds with --target=TRIPLE and the test runs under
+qemu-user, whose QEMU_LD_PREFIX is then part of that environment too.
+
 Python 3 standard library only.
 """
 import argparse
@@ -43,6 +47,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import targets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -226,12 +232,14 @@ def discover(root):
     return suites
 
 
-def build(w2c, case, outdir, opt=DEFAULT_OPT, flags=()):
-    """Translate and compile case.wasm into outdir; returns the executable.
-    Raises Failure with w2c's diagnostics when that fails."""
+def build(w2c, case, outdir, opt=DEFAULT_OPT, flags=(), target=None):
+    """Translate and compile case.wasm into outdir (for the cross target
+    when one is given); returns the executable.  Raises Failure with w2c's
+    diagnostics when that fails."""
     outdir.mkdir(parents=True, exist_ok=True)
     exe = outdir / case.name
-    cmd = [str(w2c), *flags, str(case.wasm), opt, "-o", str(exe)]
+    cmd = [str(w2c), *flags, *targets.w2c_flags(target), str(case.wasm),
+           opt, "-o", str(exe)]
     try:
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL,
                            capture_output=True, timeout=BUILD_TIMEOUT)
@@ -275,9 +283,11 @@ def copy_root(src, dst):
             os.chmod(p, stat.S_IMODE(st.st_mode) | add)
 
 
-def grant_env(case, root_copy):
-    """The whole host environment of the test process."""
+def grant_env(case, root_copy, target=None):
+    """The whole host environment of the test process (with the
+    emulator's variables for a cross target)."""
     env = {"PATH": os.environ.get("PATH", os.defpath), CANARY[0]: CANARY[1]}
+    env.update(targets.target_runner(target)[1])
     if root_copy is not None:
         host = str(root_copy)
         # W2C_DIR separates grants with ";" and host from guest with "::"
@@ -290,9 +300,9 @@ def grant_env(case, root_copy):
     return env
 
 
-def run(case, exe, workdir):
+def run(case, exe, workdir, target=None):
     """Run the built test once in workdir (a fresh directory) as FORMAT.md
-    says; returns its Outcome."""
+    says, under qemu-user for a cross target; returns its Outcome."""
     if case.error:
         raise Failure(case.error)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -300,11 +310,15 @@ def run(case, exe, workdir):
     if case.root is not None:
         root_copy = workdir / "root"
         copy_root(case.root, root_copy)
-    env = grant_env(case, root_copy)
-    argv = [case.name.encode("utf-8")] + \
-        [a.encode("utf-8") for a in case.args]
+    env = grant_env(case, root_copy, target)
+    # the program's argv[0] is the test's name, wherever it was built
+    if targets.is_native(target):
+        argv, executable = [case.name], str(exe)
+    else:
+        argv, executable = targets.runner_argv(target, exe, case.name), None
+    argv = [a.encode("utf-8") for a in argv + case.args]
     try:
-        r = subprocess.run(argv, executable=str(exe), env=env,
+        r = subprocess.run(argv, executable=executable, env=env,
                            cwd=str(workdir), stdin=subprocess.DEVNULL,
                            capture_output=True, timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired as e:
@@ -386,12 +400,13 @@ def report(case, out, problems):
     return "\n".join(msg)
 
 
-def build_and_run(w2c, case, workdir, opt=DEFAULT_OPT, flags=()):
+def build_and_run(w2c, case, workdir, opt=DEFAULT_OPT, flags=(),
+                  target=None):
     """Everything for one test; raises Failure unless it passes."""
     if case.error:
         raise Failure(case.error)
-    exe = build(w2c, case, workdir / "bin", opt, flags)
-    out = run(case, exe, workdir / "run")
+    exe = build(w2c, case, workdir / "bin", opt, flags, target)
+    out = run(case, exe, workdir / "run", target)
     problems = check(case, out)
     if problems:
         raise Failure(report(case, out, problems))
@@ -426,12 +441,19 @@ def main(argv=None):
                     help="parallel jobs (default: one per core)")
     ap.add_argument("-v", action="store_true",
                     help="show the whole failure messages")
+    ap.add_argument("--target", default=os.environ.get("W2C_TEST_TARGET"),
+                    help="build for this cross target and run under "
+                    "qemu-user (default $W2C_TEST_TARGET): "
+                    + ", ".join(targets.TARGETS))
     ap.add_argument("--keep", action="store_true",
                     help="keep the work directory and say where it is")
     ap.add_argument("patterns", nargs="*", metavar="PATTERN",
                     help='run only tests whose "language/name" holds one')
     a = ap.parse_args(argv)
     flags = shlex.split(os.environ.get("W2C_TEST_FLAGS", ""))
+    target, status = targets.check_target_arg(a.target, "wasi_testsuite")
+    if status:
+        return status
     root, _ = suite_root()
     try:
         suites = discover(root)
@@ -448,7 +470,8 @@ def main(argv=None):
 
     def one(case):
         try:
-            build_and_run(a.w2c, case, work / case.id, "-O" + a.opt, flags)
+            build_and_run(a.w2c, case, work / case.id, "-O" + a.opt, flags,
+                          target)
             return None
         except Failure as e:
             return str(e)

@@ -16,6 +16,21 @@
 #ifndef WASI_RT_CTX_H
 #define WASI_RT_CTX_H
 
+/*
+ * 64-bit file offsets, inode numbers and times on 32-bit hosts too (glibc
+ * otherwise gives 32-bit off_t, ino_t and time_t there: seeks past 2 GiB
+ * fail, and stat or readdir fail with EOVERFLOW on file systems with large
+ * inode numbers).  Every wasi-rt file includes this header before any
+ * system header, so they all agree on struct stat; elsewhere these are
+ * no-ops.
+ */
+#ifndef _FILE_OFFSET_BITS
+#define _FILE_OFFSET_BITS 64
+#endif
+#ifndef _TIME_BITS
+#define _TIME_BITS 64
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>

@@ -76,8 +76,8 @@ static const char *const func_names[3] = {
 };
 
 static consts_ret0 f0_ints(consts_instance *);
-static consts_ret1 f1_f32s(consts_instance *);
-static consts_ret2 f2_f64s(consts_instance *);
+static WRT_FPCALL consts_ret1 f1_f32s(consts_instance *);
+static WRT_FPCALL consts_ret2 f2_f64s(consts_instance *);
 
 /* func 0: () -> (i32 i32 i32 i64 i64 i64) */
 static consts_ret0
@@ -98,7 +98,7 @@ f0_ints(consts_instance *inst)
 }
 
 /* func 1: () -> (f32 f32 f32 f32 f32 f32) */
-static consts_ret1
+static WRT_FPCALL consts_ret1
 f1_f32s(consts_instance *inst)
 {
     f32 x0, x1, x2, x3, x4, x5;
@@ -115,7 +115,7 @@ f1_f32s(consts_instance *inst)
 }
 
 /* func 2: () -> (f64 f64 f64 f64 f64) */
-static consts_ret2
+static WRT_FPCALL consts_ret2
 f2_f64s(consts_instance *inst)
 {
     f64 d0, d1, d2, d3, d4;

@@ -64,8 +64,8 @@ static const char *const func_names[6] = {
 
 static u32 f0_classify(control_instance *, u32);
 static control_ret0 f1_divmod(control_instance *, u32, u32);
-static control_ret1 f2_swap(control_instance *, u64, f64);
-static f32 f3_pick(control_instance *, u32);
+static WRT_FPCALL control_ret1 f2_swap(control_instance *, u64, f64);
+static WRT_FPCALL f32 f3_pick(control_instance *, u32);
 static u32 f4_first_even(control_instance *, u32, u32);
 static u32 f5_sum_pair(control_instance *, u32, u32);
 
@@ -124,7 +124,7 @@ f1_divmod(control_instance *inst, u32 l0_a, u32 l1_b)
 }
 
 /* func 2 "swap": (i64 f64) -> (f64 i64) */
-static control_ret1
+static WRT_FPCALL control_ret1
 f2_swap(control_instance *inst, u64 l0, f64 l1)
 {
     u64 k0, k1;
@@ -142,7 +142,7 @@ f2_swap(control_instance *inst, u64 l0, f64 l1)
 }
 
 /* func 3 "pick": (i32) -> f32 */
-static f32
+static WRT_FPCALL f32
 f3_pick(control_instance *inst, u32 l0_c)
 {
     u32 i2;

@@ -86,7 +86,7 @@ static const u32 elem0_funcs[1] = {
 
 static u32 f2_add(plugin_instance *, u32, u32);
 static plugin_ret0 f3_divmod(plugin_instance *, u32, u32);
-static f64 f4_accumulate(plugin_instance *, f64);
+static WRT_FPCALL f64 f4_accumulate(plugin_instance *, f64);
 static void f5_crash(plugin_instance *);
 
 /* func 2 "add": (i32 i32) -> i32 */
@@ -132,7 +132,7 @@ f3_divmod(plugin_instance *inst, u32 l0_a, u32 l1_b)
 }
 
 /* func 4: (f64) -> f64 */
-static f64
+static WRT_FPCALL f64
 f4_accumulate(plugin_instance *inst, f64 l0_x)
 {
     f64 d0, d1;

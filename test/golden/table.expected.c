@@ -38,7 +38,7 @@ struct table_instance {
     WrtEmbed embed;   /* limits, state, last message */
     table_imports imports;   /* the host's, copied by table_new */
     /* import "env" "log": (i32 f64) -> () */
-    void (*f0_log)(void *ctx, uint32_t, double);
+    void (WRT_FPCALL *f0_log)(void *ctx, uint32_t, double);
     void *f0_log_ctx;
     WrtTable *tab0;      /* table 0: tab0_storage */
     WrtTable tab0_storage;
@@ -223,6 +223,15 @@ static const WrtFunc func_descs[7] = {
     {SIG_4, NULL, NULL},
 };
 
+/* import "env" "log": the host's function has the header's types */
+static WRT_FPCALL void
+host0(void *ctx, u32 a0, f64 a1)
+{
+    table_instance *inst = ctx;
+
+    inst->imports.env_log(inst->imports.env_log_ctx, a0, a1);
+}
+
 /* module instantiation; traps unwind to the caller's wrt_call */
 static void
 instantiate(table_instance *inst)
@@ -284,8 +293,8 @@ table_new(const table_imports *imports, const w2c_limits *limits)
     inst->tab0 = &inst->tab0_storage;
     inst->tab1 = &inst->tab1_storage;
     /* bind the imports */
-    inst->f0_log = inst->imports.env_log;
-    inst->f0_log_ctx = inst->imports.env_log_ctx;
+    inst->f0_log = host0;
+    inst->f0_log_ctx = inst;
     return inst;
 }
 

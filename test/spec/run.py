@@ -18,6 +18,10 @@ a failure.  The exit status is 1 when a file fails that is not listed in
 test/spec/expected-failures.txt, or when a listed file passes completely
 (the list must stay honest), else 0.
 
+--target=TRIPLE (default $W2C_TEST_TARGET) builds the programs for a cross
+target of test/targets.py and runs them under its qemu-user emulator
+(w2c-spec --target and --run, QEMU_LD_PREFIX in the environment).
+
 Python 3 standard library only.
 """
 import argparse
@@ -31,6 +35,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "test"))
+import targets  # noqa: E402 - test/targets.py, found through the line above
 TOTAL_RE = re.compile(r"^(\d+) passed, (\d+) failed$")
 # Seconds one script may take (translation, C compiler, run).
 FILE_TIMEOUT = 900
@@ -59,12 +65,24 @@ def expected_failures():
     return names
 
 
-def run_one(runner, path, opt, cc=None):
-    """Run w2c-spec on one script: (passed, failed, failure lines, note)."""
+def spec_command(runner, path, opt, cc=None, target=None):
+    """The w2c-spec command for one script, and the environment additions
+    it needs (for a cross target: the emulator's)."""
     cmd = [str(runner), str(path), opt] + (["--cc=" + cc] if cc else [])
+    prefix, env = targets.target_runner(target)
+    cmd += targets.w2c_flags(target)
+    if prefix:
+        cmd.append("--run=" + " ".join(prefix))
+    return cmd, env
+
+
+def run_one(runner, path, opt, cc=None, target=None):
+    """Run w2c-spec on one script: (passed, failed, failure lines, note)."""
+    cmd, env = spec_command(runner, path, opt, cc, target)
     try:
         r = subprocess.run(cmd, capture_output=True, text=True,
-                           errors="replace", timeout=FILE_TIMEOUT)
+                           errors="replace", timeout=FILE_TIMEOUT,
+                           env={**os.environ, **env})
     except subprocess.TimeoutExpired:
         return 0, 1, [], "timed out after %d s" % FILE_TIMEOUT
     except OSError as e:
@@ -85,6 +103,11 @@ def run_one(runner, path, opt, cc=None):
             "w2c-spec exited with status %d" % r.returncode
     if failed and not fails:
         fails = other           # e.g. the script's parse error
+    if any(ln.endswith(": the test program did not build") for ln in fails):
+        # the C compiler's complaint first: every runtime command fails
+        errs = r.stderr.strip().splitlines()
+        errs = [ln for ln in errs[:-1] if "error:" in ln][:3] + errs[-1:]
+        fails = ["stderr: " + ln for ln in errs] + fails
     return passed, failed, fails, ""
 
 
@@ -100,9 +123,15 @@ def main():
     ap.add_argument("--cc", default=None,
                     help="C compiler command for the spec programs, e.g. "
                     "'cc -DWRT_SIMD_PORTABLE=1' for the portable SIMD path")
+    ap.add_argument("--target", default=os.environ.get("W2C_TEST_TARGET"),
+                    help="cross target, run under qemu-user (default "
+                    "$W2C_TEST_TARGET): " + ", ".join(targets.TARGETS))
     ap.add_argument("-v", action="store_true",
                     help="show every failure line")
     args = ap.parse_args()
+    target, status = targets.check_target_arg(args.target, "make spec")
+    if status:
+        return status
 
     start = time.monotonic()
     sdir = spec_dir()
@@ -114,13 +143,16 @@ def main():
         files = [f for f in files if any(k in f.name for k in args.k)]
     xfail = expected_failures()
     runner = Path(args.runner).resolve()
-    print("spec: %d scripts from %s" % (len(files), sdir), flush=True)
+    print("spec: %d scripts from %s%s" % (len(files), sdir,
+                                          " for " + target if target else ""),
+          flush=True)
 
     total_pass = total_fail = 0
     bad = []                # (file, why) that make the run fail
     npass_files = 0
     with concurrent.futures.ThreadPoolExecutor(max(1, args.j)) as pool:
-        futs = {pool.submit(run_one, runner, f, "-O" + args.opt, args.cc): f
+        futs = {pool.submit(run_one, runner, f, "-O" + args.opt, args.cc,
+                            target): f
                 for f in files}
         for fut in concurrent.futures.as_completed(futs):
             f = futs[fut]

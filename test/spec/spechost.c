@@ -446,28 +446,29 @@ spectest_print_i64(void *ctx, uint64_t x)
     printf("%lld : i64\n", (long long)(int64_t)x);
 }
 
-static void
+/* floats pass as the module passes them (WRT_FPCALL) */
+static WRT_FPCALL void
 spectest_print_f32(void *ctx, float x)
 {
     (void)ctx;
     printf("%.9g : f32\n", (double)x);
 }
 
-static void
+static WRT_FPCALL void
 spectest_print_f64(void *ctx, double x)
 {
     (void)ctx;
     printf("%.17g : f64\n", x);
 }
 
-static void
+static WRT_FPCALL void
 spectest_print_i32_f32(void *ctx, uint32_t x, float y)
 {
     spectest_print_i32(ctx, x);
     spectest_print_f32(ctx, y);
 }
 
-static void
+static WRT_FPCALL void
 spectest_print_f64_f64(void *ctx, double x, double y)
 {
     spectest_print_f64(ctx, x);

@@ -2,7 +2,8 @@
  * specrun.c - w2c-spec, the runner of the official testsuite's .wast
  * scripts.
  *
- *     w2c-spec SCRIPT.wast [--keep DIR] [-O0..-O3] [--cc=CC] [-v]
+ *     w2c-spec SCRIPT.wast [--keep DIR] [-O0..-O3] [--cc=CC]
+ *              [--target=TRIPLE] [--run=CMD] [-v]
  *
  * Every module of the script goes through w2c's own pipeline (text parser
  * or binary reader, validator, names, emitter) into m<k>.c / m<k>.h, and
@@ -19,6 +20,11 @@
  * kinds, function and global types, element types, maxima) are made here.
  * Minimum sizes of tables and memories are compared with the exporting
  * instance's current size by the program when it instantiates.
+ *
+ * Cross targets: --target=TRIPLE builds the program for TRIPLE as w2c's
+ * --target does (TRIPLE-gcc unless --cc is given; $CC is then ignored),
+ * and --run=CMD puts CMD, split on blanks, in front of the program, e.g.
+ * --run=qemu-aarch64; the environment (QEMU_LD_PREFIX) is inherited.
  *
  * Output: a line per failed command (every command with -v), then the
  * total "N passed, N failed".  Exit status 0 when every command passed,
@@ -42,6 +48,7 @@
 #include "diag.h"
 #include "driver.h"
 #include "emit.h"
+#include "emitfn.h"
 #include "names.h"
 #include "validate.h"
 #include "wasm.h"
@@ -615,7 +622,8 @@ link_imports(Run *r, uint32_t k, CWriter *pre, CWriter *body, int report)
                 return arena_printf(r->a, "incompatible import type: %s: "
                                     "function type", what);
             /* a wrapper with the import field's exact type */
-            cw_printf(pre, "static %s\nx%u_%u(void *ctx", rt, (unsigned)k,
+            cw_printf(pre, "static %s%s\nx%u_%u(void *ctx",
+                      emitfn_has_float(ft) ? "WRT_FPCALL " : "", rt, (unsigned)k,
                       (unsigned)i);
             for (p = 0; p < ft->nparams; p++)
                 cw_printf(pre, ", %s a%u", std_type(ft->params[p]),
@@ -1243,8 +1251,8 @@ cc_is_gcc(Run *r, const char *cc)
 }
 
 static bool
-build(Run *r, const char *argv0, const char *cc, const char *opt,
-      const char *prog)
+build(Run *r, const char *argv0, const char *target, const char *cc,
+      const char *opt, const char *prog)
 {
     DriverOpts o;
     const char **cflags = arena_array(r->a, 8, sizeof *cflags);
@@ -1260,35 +1268,67 @@ build(Run *r, const char *argv0, const char *cc, const char *opt,
         return false;
     cflags[nc++] = arena_printf(r->a, "-I%s", SPEC_SUPPORT_DIR);
     cflags[nc++] = arena_printf(r->a, "-I%s/rt", o.runtime_dir);
-    if (cc_is_gcc(r, cc))
+    if (cc_is_gcc(r, cc != NULL ? cc
+                            : arena_printf(r->a, "%s-gcc", target)))
         cflags[nc++] = "-fsignaling-nans";
-    /* the module files compile in the link step of the driver */
-    for (k = 0; k < r->ninsts; k++)
-        if (r->insts[k].m != NULL && r->insts[k].tabs != NULL)
-            ldflags[nl++] = arena_printf(r->a, "%s/m%u.c", r->dir,
-                                         (unsigned)k);
-    o.mode = DRIVER_EXE;
+    o.target = target;
     o.cc = cc;
     o.opt = opt;
     o.cflags = cflags;
     o.ncflags = nc;
-    o.ldflags = ldflags;
-    o.nldflags = nl;
     o.tmpdir = r->dir;
     o.verbose = false;
-    s = driver_build(&o, arena_printf(r->a, "%s/main.c", r->dir), prog);
+    /* each module compiles as w2c compiles one (the target's flags
+       included), then links into the program with main.c */
+    o.mode = DRIVER_OBJ;
+    s = DRIVER_OK;
+    for (k = 0; k < r->ninsts && s == DRIVER_OK; k++) {
+        if (r->insts[k].m != NULL && r->insts[k].tabs != NULL) {
+            const char *obj = arena_printf(r->a, "%s/m%u.o", r->dir,
+                                           (unsigned)k);
+            s = driver_build(&o, arena_printf(r->a, "%s/m%u.c", r->dir,
+                                              (unsigned)k), obj);
+            ldflags[nl++] = obj;
+        }
+    }
+    o.mode = DRIVER_EXE;
+    o.ldflags = ldflags;
+    o.nldflags = nl;
+    if (s == DRIVER_OK)
+        s = driver_build(&o, arena_printf(r->a, "%s/main.c", r->dir),
+                         prog);
     free((char *)o.runtime_dir);
     return s == DRIVER_OK;
 }
 
-/* Run prog; results from its output.  Returns its wait status. */
+/*
+ * Run prog, behind the words of wrapper (blank-separated, may be NULL);
+ * results from its output.  Returns its wait status.
+ */
 static int
-run_program(Run *r, const char *prog)
+run_program(Run *r, const char *wrapper, const char *prog)
 {
     int fds[2], status = 0;
     pid_t pid;
     FILE *f;
     char line[4096];
+    char **argv;
+    size_t nw = 0, wlen = wrapper ? strlen(wrapper) : 0, i = 0;
+
+    /* at most wlen / 2 + 1 words, then prog and the NULL */
+    argv = arena_array(r->a, wlen / 2 + 3, sizeof *argv);
+    while (i < wlen) {
+        size_t start;
+        while (i < wlen && (wrapper[i] == ' ' || wrapper[i] == '\t'))
+            i++;
+        start = i;
+        while (i < wlen && wrapper[i] != ' ' && wrapper[i] != '\t')
+            i++;
+        if (i > start)
+            argv[nw++] = arena_strndup(r->a, wrapper + start, i - start);
+    }
+    argv[nw++] = (char *)prog;
+    argv[nw] = NULL;
 
     if (pipe(fds) != 0)
         return -1;
@@ -1302,7 +1342,9 @@ run_program(Run *r, const char *prog)
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
-        execl(prog, prog, (char *)NULL);
+        execvp(argv[0], argv);
+        fprintf(stderr, "w2c-spec: cannot run %s: %s\n", argv[0],
+                strerror(errno));
         _exit(127);
     }
     close(fds[1]);
@@ -1399,7 +1441,8 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: w2c-spec SCRIPT.wast [--keep DIR] [-O0..-O3] "
-            "[--cc=CC] [-v]\n");
+            "[--cc=CC]\n"
+            "                [--target=TRIPLE] [--run=CMD] [-v]\n");
     exit(2);
 }
 
@@ -1409,6 +1452,7 @@ main(int argc, char **argv)
     Run r;
     Diag d;
     const char *keep = NULL, *cc = NULL, *opt = "-O0";
+    const char *target = NULL, *wrapper = NULL;
     char tmpl[] = "/tmp/w2c-spec-XXXXXX";
     const char *slash;
     uint8_t *buf;
@@ -1422,6 +1466,10 @@ main(int argc, char **argv)
             keep = argv[++i];
         else if (strncmp(argv[i], "--cc=", 5) == 0)
             cc = argv[i] + 5;
+        else if (strncmp(argv[i], "--target=", 9) == 0 && argv[i][9])
+            target = argv[i] + 9;
+        else if (strncmp(argv[i], "--run=", 6) == 0)
+            wrapper = argv[i] + 6;
         else if (strncmp(argv[i], "-O", 2) == 0 && strlen(argv[i]) == 3)
             opt = argv[i];
         else if (strcmp(argv[i], "-v") == 0)
@@ -1433,7 +1481,13 @@ main(int argc, char **argv)
     }
     if (r.path == NULL)
         usage();
-    if (cc == NULL)
+    if (target != NULL && driver_target_unsupported(target) != NULL) {
+        fprintf(stderr, "w2c-spec: --target=%s: %s\n", target,
+                driver_target_unsupported(target));
+        return 2;
+    }
+    /* as in w2c: a cross build ignores $CC (the driver picks TRIPLE-gcc) */
+    if (cc == NULL && target == NULL)
         cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
     slash = strrchr(r.path, '/');
     r.base = slash ? slash + 1 : r.path;
@@ -1489,9 +1543,9 @@ main(int argc, char **argv)
     translate(&r);
     if (r.nruntime > 0 && !r.io_error && write_main(&r)) {
         const char *prog = arena_printf(r.a, "%s/prog", r.dir);
-        built = build(&r, argv[0], cc, opt, prog);
+        built = build(&r, argv[0], target, cc, opt, prog);
         if (built) {
-            status = run_program(&r, prog);
+            status = run_program(&r, wrapper, prog);
             if (WIFSIGNALED(status) && r.verbose)
                 printf("%s: the program died of signal %d\n", r.base,
                        WTERMSIG(status));

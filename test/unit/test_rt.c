@@ -1,6 +1,7 @@
 /*
  * test_rt.c - unit tests for rt/: memory grow and limits, bounds checks at
- * the exact boundary, bulk memory and table operations, table growth, the
+ * the exact boundary, the little-endian image of memory at any alignment
+ * (NaN bits included), bulk memory and table operations, table growth, the
  * landing pad (nesting, depth restore, exit) and call-depth exhaustion.
  * Exits 0 when every check passes; prints each failure with its line.
  */
@@ -164,6 +165,73 @@ test_bounds(void)
     CHECK(try_load(&e, 0, 0) == WRT_TRAP_NONE && e.result == 0);
     CHECK(try_load(&e, WRT_PAGE_SIZE - 4, 0) == WRT_TRAP_NONE);
     CHECK(try_load(&e, WRT_PAGE_SIZE - 3, 0) == WRT_TRAP_OOB);
+    wrt_memory_free(&e.mem);
+}
+
+/*
+ * Linear memory is little-endian on every host, at any alignment, and f32
+ * and f64 values keep every bit (signalling NaN payloads included) through
+ * stores, loads and out-of-line helper calls.  The helpers are called
+ * through volatile pointers so that no compiler inlines them: on 32-bit
+ * x86 that checks WRT_FPCALL, since a float returned the C ABI's way
+ * passes through the x87 stack, which quiets a signalling NaN.
+ */
+static float (WRT_FPCALL *volatile load_f32_fp)(WrtRt *, uint32_t,
+                                                 const WrtMemory *, uint32_t,
+                                                 uint64_t) = wrt_load_f32;
+static double (WRT_FPCALL *volatile load_f64_fp)(WrtRt *, uint32_t,
+                                                  const WrtMemory *,
+                                                  uint32_t, uint64_t) =
+    wrt_load_f64;
+static float (WRT_FPCALL *volatile f32_neg_fp)(float) = wrt_f32_neg;
+static double (WRT_FPCALL *volatile f64_abs_fp)(double) = wrt_f64_abs;
+static float (WRT_FPCALL *volatile f32_of_fp)(uint32_t) =
+    wrt_f32_reinterpret_i32;
+static uint32_t (WRT_FPCALL *volatile i32_of_fp)(float) =
+    wrt_i32_reinterpret_f32;
+
+static void
+test_byte_order(void)
+{
+    static const uint8_t le64[8] = {0x08, 0x07, 0x06, 0x05,
+                                    0x04, 0x03, 0x02, 0x01};
+    Env e;
+    uint8_t *b;
+    float f;
+    double d;
+    uint32_t a;
+
+    wrt_rt_init(&e.rt, names, 3, 100);
+    CHECK(wrt_memory_init(&e.mem, 1, 1) == 0);
+    b = e.mem.base;
+    for (a = 1; a < 9; a++) {       /* every alignment, odd ones first */
+        memset(b, 0, 32);
+        wrt_store_u16(&e.rt, 0, &e.mem, a, 0, 0x0201);
+        CHECK(b[a] == 0x01 && b[a + 1] == 0x02);
+        CHECK(wrt_load_u16(&e.rt, 0, &e.mem, a, 0) == 0x0201);
+        wrt_store_u32(&e.rt, 0, &e.mem, a, 2, 0x04030201u);
+        CHECK(b[a + 2] == 0x01 && b[a + 5] == 0x04);
+        CHECK(wrt_load_u32(&e.rt, 0, &e.mem, a + 2, 0) == 0x04030201u);
+        wrt_store_u64(&e.rt, 0, &e.mem, a, 8, 0x0102030405060708ull);
+        CHECK(memcmp(b + a + 8, le64, 8) == 0);
+        CHECK(wrt_load_u64(&e.rt, 0, &e.mem, a + 8, 0) ==
+              0x0102030405060708ull);
+        CHECK(wrt_load_u8(&e.rt, 0, &e.mem, a + 15, 0) == 0x01);
+
+        /* signalling NaNs with payloads, and their negations */
+        wrt_store_f32(&e.rt, 0, &e.mem, a, 0, WRT_F32(0x7FA01234u));
+        CHECK(b[a] == 0x34 && b[a + 3] == 0x7F);
+        f = load_f32_fp(&e.rt, 0, &e.mem, a, 0);
+        CHECK(i32_of_fp(f) == 0x7FA01234u);
+        CHECK(i32_of_fp(f32_neg_fp(f)) == 0xFFA01234u);
+        CHECK(i32_of_fp(f32_of_fp(0xFF800001u)) == 0xFF800001u);
+        wrt_store_f64(&e.rt, 0, &e.mem, a, 16,
+                      WRT_F64(0xFFF4000000000567ull));
+        CHECK(b[a + 16] == 0x67 && b[a + 23] == 0xFF);
+        d = load_f64_fp(&e.rt, 0, &e.mem, a, 16);
+        CHECK(wrt_i64_reinterpret_f64(f64_abs_fp(d)) ==
+              0x7FF4000000000567ull);
+    }
     wrt_memory_free(&e.mem);
 }
 
@@ -559,6 +627,7 @@ main(void)
 {
     test_memory_grow();
     test_bounds();
+    test_byte_order();
     test_bulk_memory();
     test_tables();
     test_indirect();

@@ -320,7 +320,7 @@ test_max_stack(void)
     }
 
     /* A cap larger than the thread has changes nothing. */
-    inst_init(&in, 0xFFFFFFFFu, 0, (size_t)1 << 40);
+    inst_init(&in, 0xFFFFFFFFu, 0, SIZE_MAX);
     CHECK(wrt_embed_call(&in.rt, &in.embed, ok_thunk, &in) == 0);
     {
         Inst plain;

@@ -250,9 +250,10 @@ gen(void)
 
 /* ---- integer lane-wise operations ------------------------------------- */
 
-typedef V (*Bin)(V, V);
-typedef V (*Un)(V);
-typedef V (*Shift)(V, uint32_t);
+/* The helpers' calling convention (WRT_FPCALL, wrt.h) is part of their type. */
+typedef V (WRT_FPCALL *Bin)(V, V);
+typedef V (WRT_FPCALL *Un)(V);
+typedef V (WRT_FPCALL *Shift)(V, uint32_t);
 typedef uint64_t (*Ref2)(uint64_t, uint64_t, unsigned);
 typedef uint64_t (*Ref1)(uint64_t, unsigned);
 
@@ -619,8 +620,8 @@ check_reductions(void)
 {
     static const struct {
         const char *name;
-        uint32_t (*all)(V);
-        uint32_t (*mask)(V);
+        uint32_t (WRT_FPCALL *all)(V);
+        uint32_t (WRT_FPCALL *mask)(V);
         unsigned w;
     } red[] = {
         {"i8x16", wrt_i8x16_all_true, wrt_i8x16_bitmask, 8},
