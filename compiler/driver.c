@@ -394,7 +394,8 @@ is_x86_32(const char *triple)
  * Flags a target needs for the results to match every other host's.
  * i?86: the x87 unit keeps float and double intermediates in 80 bits, so
  * f32/f64 arithmetic would round differently from the Wasm spec (and from
- * a 64-bit host); SSE2 rounds each result to its own type.
+ * a 64-bit host); SSE2 rounds each result to its own type.  Bare metal:
+ * -ffreestanding, so that the runtime uses no C library (wrt.h).
  */
 static void
 add_target_flags(Argv *av, const char *triple)
@@ -403,6 +404,8 @@ add_target_flags(Argv *av, const char *triple)
         argv_push(av, "-msse2");
         argv_push(av, "-mfpmath=sse");
     }
+    if (driver_target_freestanding(triple))
+        argv_push(av, "-ffreestanding");
 }
 
 /*
@@ -424,7 +427,9 @@ add_compile_flags(Argv *av, const DriverOpts *o)
         add_target_flags(av, o->target);
     if (o->mode == DRIVER_LIB) {
         argv_push(av, arena_printf(av->a, "-DWRT_PREFIX=%s", o->prefix));
-        argv_push(av, "-fPIC");
+        /* firmware links at fixed addresses: no GOT on bare metal */
+        if (o->target == NULL || !driver_target_freestanding(o->target))
+            argv_push(av, "-fPIC");
         argv_push(av, "-fno-math-errno");
     }
     for (i = 0; i < o->ncflags; i++)
@@ -908,6 +913,14 @@ build_with_runtime(Arena *a, const DriverOpts *o, const char *csrc,
      * wasi-rt/x.c never share an object. */
     rel.a = a;
     argv_push_words(&rel, W2C_RUNTIME_SOURCES);
+    if (o->target != NULL && driver_target_freestanding(o->target)) {
+        /* no WASI on bare metal: the rt/ sources only */
+        size_t n = 0;
+        for (i = 0; i < rel.n; i++)
+            if (strncmp(rel.v[i], "rt/", 3) == 0)
+                rel.v[n++] = rel.v[i];
+        rel.n = n;
+    }
     objs.a = a;
     for (i = 0; i < rel.n; i++)
         argv_push(&objs, arena_printf(a, "%zu-%s.o", i + 1,
@@ -988,15 +1001,13 @@ build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
     return DRIVER_OK;
 }
 
-const char *
-driver_target_unsupported(const char *triple)
+bool
+driver_target_freestanding(const char *triple)
 {
     size_t n = strlen(triple);
 
-    if (strstr(triple, "-none-") != NULL ||
-        (n >= 4 && strcmp(triple + n - 4, "-elf") == 0))
-        return "freestanding targets are not supported yet";
-    return NULL;
+    return strstr(triple, "-none-") != NULL ||
+           (n >= 4 && strcmp(triple + n - 4, "-elf") == 0);
 }
 
 /*

@@ -49,12 +49,12 @@ typedef struct DriverOpts {
 } DriverOpts;
 
 /*
- * Why w2c cannot build for the --target triple yet, or NULL when it can.
+ * Whether the --target triple is a bare-metal one (holding "-none-" or
+ * ending in "-elf"): no executables, no WASI; the runtime (rt/ only) is
+ * compiled with -ffreestanding and takes memory from the host's buffer.
  * The triple itself must already be well formed (main.c checks that).
- * Bare-metal triples (holding "-none-" or ending in "-elf") need the
- * freestanding runtime, which does not exist yet.
  */
-const char *driver_target_unsupported(const char *triple);
+bool driver_target_freestanding(const char *triple);
 
 /*
  * Locate the runtime sources: $W2C_RUNTIME_DIR when set; else

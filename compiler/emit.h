@@ -57,6 +57,7 @@ typedef struct EmitOpts {
     uint64_t max_memory_pages;  /* --max-memory in pages; 0: no limit */
     uint32_t max_call_depth;    /* --max-call-depth; 0: runtime default */
     bool offsets;               /* --offsets: a comment per instruction */
+    bool freestanding;          /* for a bare-metal --target: no WASI */
 } EmitOpts;
 
 /*

@@ -470,6 +470,28 @@ emitapi_header(EmitCtx *e, CWriter *h)
     cw_line(h, " */");
     proto(e, h, "%s_instance *%s_new(", "const %s_imports *imports",
           "const w2c_limits *limits", NULL);
+    cw_line(h, "/*");
+    cw_line(h, " * The same with everything of the instance (its state, "
+            "tables and linear");
+    cw_line(h, " * memory) in buf, which the host keeps until %s_free; "
+            "no other heap is", P);
+    cw_line(h, " * used (the only way on a freestanding target, where "
+            "%s_new gives NULL).", P);
+    cw_line(h, " * Linear memory takes what is left: %s_start fails with", P);
+    cw_line(h, " * W2C_TRAP_OUT_OF_MEMORY when its initial size does not "
+            "fit, and");
+    cw_line(h, " * memory.grow fails past the end.  NULL when buf cannot "
+            "hold the instance.");
+    cw_line(h, " */");
+    {
+        const char *v[4];
+        v[0] = "void *buf";
+        v[1] = "size_t size";
+        v[2] = arena_printf(e->a, "const %s_imports *imports", P);
+        v[3] = "const w2c_limits *limits";
+        emit_wrapped(h, 0, arena_printf(e->a, "%s_instance *%s_new_in(", P, P),
+                     v, 4, ");");
+    }
     if (e->has_wasi) {
         cw_line(h, "/*");
         cw_line(h, " * WASI capabilities, each before %s_start.  The guest "
@@ -508,6 +530,17 @@ emitapi_header(EmitCtx *e, CWriter *h)
     cw_line(h, "const char *%s_error_message(const %s_instance *inst);", P, P);
     cw_line(h, "/* The guest's exit status, after W2C_EXIT. */");
     cw_line(h, "int %s_exit_code(const %s_instance *inst);", P, P);
+    cw_line(h, "/*");
+    cw_line(h, " * fn(ctx, status, message) is called whenever %s_start or "
+            "an export ends", P);
+    cw_line(h, " * in a trap or an exit, before it returns that status; "
+            "message is what");
+    cw_line(h, " * %s_error_message gives.  NULL: no callback (the "
+            "default).", P);
+    cw_line(h, " */");
+    proto(e, h, "void %s_on_trap(", "%s_instance *inst",
+          "void (*fn)(void *ctx, w2c_status status, const char *message)",
+          "void *ctx");
     cw_line(h, "/* Free the instance and all it owns; NULL is ignored. */");
     cw_line(h, "void %s_free(%s_instance *inst);", P, P);
     cw_raw(h, "\n", 1);
@@ -697,7 +730,10 @@ emitapi_adapters(EmitCtx *e, CWriter *c)
     }
 }
 
-/* P_new: allocate, apply the limits, bind the imports. */
+/*
+ * P_new and P_new_in: allocate (setup, from the C library's heap or the
+ * host's buffer), apply the limits, bind the imports.
+ */
 static void
 emit_api_new(EmitCtx *e, CWriter *c)
 {
@@ -705,11 +741,13 @@ emit_api_new(EmitCtx *e, CWriter *c)
     const char *P = e->prefix;
     uint32_t i;
 
-    cw_line(c, "%s_instance *", P);
-    cw_line(c, "%s_new(const %s_imports *imports, const w2c_limits *limits)",
-            P, P);
+    cw_line(c, "/* What %s_new and %s_new_in share, on their heap. */", P, P);
+    cw_line(c, "static %s_instance *", P);
+    cw_line(c, "setup(WrtHeap *heap, const %s_imports *imports, "
+            "const w2c_limits *limits)", P);
     cw_line(c, "{");
-    cw_line(c, "    %s_instance *inst = calloc(1, sizeof *inst);", P);
+    cw_line(c, "    %s_instance *inst = wrt_heap_alloc(heap, sizeof *inst);",
+            P);
     if (e->o->max_memory_pages)
         cw_line(c, "    uint64_t max_memory = %lluu;      /* --max-memory */",
                 (unsigned long long)e->o->max_memory_pages * 65536u);
@@ -734,7 +772,7 @@ emit_api_new(EmitCtx *e, CWriter *c)
     if (e->has_wasi) {
         cw_line(c, "    inst->wasi = wasi_ctx_new_embedded();");
         cw_line(c, "    if (inst->wasi == NULL) {");
-        cw_line(c, "        free(inst);");
+        cw_line(c, "        wrt_heap_free(heap, inst);");
         cw_line(c, "        return NULL;");
         cw_line(c, "    }");
     }
@@ -742,6 +780,7 @@ emit_api_new(EmitCtx *e, CWriter *c)
     cw_line(c, "        inst->imports = *imports;");
     cw_line(c, "    wrt_rt_init(&inst->rt, %s, %uu, max_depth);",
             m->nfuncs ? "func_names" : "NULL", (unsigned)m->nfuncs);
+    cw_line(c, "    inst->rt.heap = heap;");
     cw_line(c, "    wrt_embed_init(&inst->embed, max_memory, max_stack);");
     emit_storage_pointers(e, c);
     if (m->nimports > 0)
@@ -776,6 +815,48 @@ emit_api_new(EmitCtx *e, CWriter *c)
         }
     }
     cw_line(c, "    return inst;");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+
+    cw_line(c, "%s_instance *", P);
+    cw_line(c, "%s_new(const %s_imports *imports, const w2c_limits *limits)",
+            P, P);
+    cw_line(c, "{");
+    cw_line(c, "    return setup(NULL, imports, limits);");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+
+    cw_line(c, "%s_instance *", P);
+    cw_line(c, "%s_new_in(void *buf, size_t size, const %s_imports *imports,",
+            P, P);
+    cw_line(c, "%*sconst w2c_limits *limits)", (int)strlen(P) + 8, "");
+    cw_line(c, "{");
+    cw_line(c, "    WrtHeap *heap = wrt_heap_in(buf, size);");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    return heap != NULL ? setup(heap, imports, limits) : NULL;");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+
+    cw_line(c, "/* The runtime's trap callback: the host's, with its types. */");
+    cw_line(c, "static void");
+    cw_line(c, "trapped(void *ctx, int status, const char *message)");
+    cw_line(c, "{");
+    cw_line(c, "    %s_instance *inst = ctx;", P);
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    inst->on_trap(inst->on_trap_ctx, (w2c_status)status, "
+            "message);");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "void");
+    cw_line(c, "%s_on_trap(%s_instance *inst,", P, P);
+    cw_line(c, "%*svoid (*fn)(void *ctx, w2c_status status, "
+            "const char *message),", (int)strlen(P) + 9, "");
+    cw_line(c, "%*svoid *ctx)", (int)strlen(P) + 9, "");
+    cw_line(c, "{");
+    cw_line(c, "    inst->on_trap = fn;");
+    cw_line(c, "    inst->on_trap_ctx = ctx;");
+    cw_line(c, "    inst->embed.on_trap = fn != NULL ? trapped : NULL;");
+    cw_line(c, "    inst->embed.on_trap_ctx = inst;");
     cw_line(c, "}");
     cw_raw(c, "\n", 1);
 }

@@ -330,15 +330,9 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
             usage_error("invalid --emit value '%s' (expected exe, obj, lib "
                         "or c)", val);
     } else if (strcmp(name, "target") == 0) {
-        const char *why;
         if (!is_target_triple(val))
             usage_error("invalid --target value '%s' (expected a triple "
                         "such as aarch64-linux-gnu)", val);
-        why = driver_target_unsupported(val);
-        if (why != NULL) {
-            fprintf(stderr, "w2c: error: --target=%s: %s\n", val, why);
-            exit(EXIT_USAGE);
-        }
         o->target = val;
     } else if (strcmp(name, "cc") == 0) {
         if (strspn(val, " \t") == strlen(val))
@@ -539,6 +533,13 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
         usage_error("--dir, --env, --pass-env and --listen grant "
                     "capabilities to executables; they do not apply to "
                     "--emit=%s", emit_name(o->emit));
+    if (o->target != NULL && driver_target_freestanding(o->target) &&
+        o->emit == EMIT_EXE) {
+        fprintf(stderr, "w2c: error: --target=%s: a freestanding target "
+                "has no executables; use --emit=lib, --emit=obj or "
+                "--emit=c\n", o->target);
+        exit(EXIT_USAGE);
+    }
     /* $CC names a compiler for this machine: a cross build ignores it. */
     if (o->cc == NULL && o->target == NULL)
         o->cc = env_command("CC", W2C_DEFAULT_CC);
@@ -893,6 +894,8 @@ compile(const Options *o, const char *argv0)
     eo.max_memory_pages = o->max_memory_pages;
     eo.max_call_depth = o->max_call_depth;
     eo.offsets = o->offsets;
+    eo.freestanding = o->target != NULL &&
+                      driver_target_freestanding(o->target);
     cw_init(&c);
     cw_init(&h);
     ok = ok && emit_check_imports(m, &eo, &d) && names_assign(a, m, &d) &&

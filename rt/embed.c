@@ -9,7 +9,10 @@
  * host functions and WASI calls, and hands that limit to wrt_enter.  Nested
  * calls (a host function calling back into the same instance) keep the
  * outer call's limit.  Nothing here touches process-wide state: no signal
- * handler, no global variable other than the per-thread cache.
+ * handler, no global variable other than the per-thread cache.  A
+ * freestanding build knows no threads: only the host's max_stack bounds
+ * the stack there (with max_call_depth).  Messages are formatted here
+ * (format_message), without stdio.
  */
 #if defined(__linux__) || defined(__GLIBC__)
 #define _GNU_SOURCE         /* pthread_getattr_np */
@@ -18,9 +21,9 @@
 #include "wrt.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 
-#if defined(__linux__) || defined(__GLIBC__) || defined(__APPLE__)
+#if __STDC_HOSTED__ &&                                                      \
+    (defined(__linux__) || defined(__GLIBC__) || defined(__APPLE__))
 #include <pthread.h>
 #define HAVE_THREAD_STACK 1
 #endif
@@ -30,7 +33,9 @@
 /* Assumed stack below the first frame when the thread's cannot be known. */
 #define STACK_UNKNOWN ((uintptr_t)1 << 20)
 
-#if defined(__GNUC__)
+#if !defined(HAVE_THREAD_STACK)
+/* nothing to cache */
+#elif defined(__GNUC__)
 #define WRT_THREAD_LOCAL __thread
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define WRT_THREAD_LOCAL _Thread_local
@@ -45,6 +50,8 @@ wrt_embed_init(WrtEmbed *e, uint64_t max_memory_bytes, size_t max_stack)
     e->state = WRT_EMBED_NEW;
     e->exit_code = 0;
     e->message[0] = '\0';
+    e->on_trap = NULL;
+    e->on_trap_ctx = NULL;
 }
 
 uint64_t
@@ -53,13 +60,69 @@ wrt_embed_max_pages(const WrtEmbed *e, uint64_t module_max_pages)
     return module_max_pages < e->max_pages ? module_max_pages : e->max_pages;
 }
 
+/* Append s to the message being built in buf (size bytes, at *len). */
+static void
+put_text(char *buf, size_t size, size_t *len, const char *s)
+{
+    while (*s != '\0' && *len + 1 < size)
+        buf[(*len)++] = *s++;
+    buf[*len] = '\0';
+}
+
+/*
+ * vsnprintf for the few conversions messages use: %s, %d, %u and %%.
+ * Truncates to size - 1 bytes.
+ */
+static void
+format_message(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    size_t len = 0;
+    char num[24], *p;
+    unsigned long u;
+    long d;
+
+    buf[0] = '\0';
+    for (; *fmt != '\0' && len + 1 < size; fmt++) {
+        if (*fmt != '%' || fmt[1] == '\0') {
+            buf[len++] = *fmt;
+            buf[len] = '\0';
+            continue;
+        }
+        switch (*++fmt) {
+        case 's':
+            put_text(buf, size, &len, va_arg(ap, const char *));
+            continue;
+        case 'd':
+            d = va_arg(ap, int);
+            if (d < 0)
+                put_text(buf, size, &len, "-");
+            u = d < 0 ? 0ul - (unsigned long)d : (unsigned long)d;
+            break;
+        case 'u':
+            u = va_arg(ap, unsigned);
+            break;
+        default:        /* "%%", and anything else as written */
+            num[0] = *fmt;
+            num[1] = '\0';
+            put_text(buf, size, &len, num);
+            continue;
+        }
+        p = num + sizeof num - 1;
+        *p = '\0';
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        put_text(buf, size, &len, p);
+    }
+}
+
 int
 wrt_embed_error(WrtEmbed *e, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    format_message(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
     return WRT_EMBED_ERROR;
 }
@@ -114,10 +177,10 @@ thread_stack(uintptr_t *low, uintptr_t *high)
 
 /*
  * The lowest stack address wasm code may use in a call whose frame is at
- * `here`.  A
- * frame outside the thread's own stack (a coroutine or fiber on a stack of
- * the host's making) is treated like an unknown stack: STACK_UNKNOWN bytes,
- * less if e->max_stack says so.
+ * `here`.  A frame outside the thread's own stack (a coroutine or fiber on
+ * a stack of the host's making) is treated like an unknown stack:
+ * STACK_UNKNOWN bytes, less if e->max_stack says so.  Freestanding, only
+ * e->max_stack counts (0: no bound).
  */
 static uintptr_t
 stack_limit_at(const WrtEmbed *e, uintptr_t here)
@@ -127,8 +190,10 @@ stack_limit_at(const WrtEmbed *e, uintptr_t here)
     thread_stack(&low, &high);
     if (low != 0 && here > low && here <= high)
         limit = here - low > STACK_MARGIN ? low + STACK_MARGIN : here;
-    else
+    else if (__STDC_HOSTED__)
         limit = here > STACK_UNKNOWN ? here - STACK_UNKNOWN : 0;
+    else
+        limit = 0;
     if (e->max_stack != 0 && here > e->max_stack &&
         here - e->max_stack > limit)
         limit = here - e->max_stack;
@@ -152,16 +217,17 @@ wrt_embed_call(WrtRt *rt, WrtEmbed *e, void (*fn)(void *), void *arg)
         return 0;
     if (t == WRT_TRAP_EXIT) {
         e->exit_code = rt->exit_code;
-        snprintf(e->message, sizeof e->message,
-                 "wasm exited with status %d", rt->exit_code);
-        return (int)t;
+        (void)wrt_embed_error(e, "wasm exited with status %d",
+                              rt->exit_code);
+    } else {
+        name = wrt_trap_func_name(rt);
+        if (name != NULL)
+            (void)wrt_embed_error(e, "wasm trap: %s in \"%s\"",
+                                  wrt_trap_message(t), name);
+        else
+            (void)wrt_embed_error(e, "wasm trap: %s", wrt_trap_message(t));
     }
-    name = wrt_trap_func_name(rt);
-    if (name != NULL)
-        snprintf(e->message, sizeof e->message, "wasm trap: %s in \"%s\"",
-                 wrt_trap_message(t), name);
-    else
-        snprintf(e->message, sizeof e->message, "wasm trap: %s",
-                 wrt_trap_message(t));
+    if (e->on_trap != NULL)
+        e->on_trap(e->on_trap_ctx, (int)t, e->message);
     return (int)t;
 }

@@ -12,6 +12,10 @@
  * clear grown pages by hand.  Either way `capacity` is the bytes reserved
  * or allocated, and all host calls sit behind the host_* functions below:
  * the seam where a `guard` strategy will plug in.
+ *
+ * Also here: the heap seam (WrtHeap, wrt.h).  A memory in a host's buffer
+ * sits at the buffer's bottom and grows in place up to the lowest block
+ * taken from the top; a freestanding build has only such heaps.
  */
 #if defined(__APPLE__)
 #define _DARWIN_C_SOURCE
@@ -23,9 +27,12 @@
 #include "wrt.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 
-#if defined(__unix__) || defined(__APPLE__)
+#if __STDC_HOSTED__
+#include <stdlib.h>
+#endif
+
+#if __STDC_HOSTED__ && (defined(__unix__) || defined(__APPLE__))
 #include <sys/mman.h>
 #if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
 #define MAP_ANONYMOUS MAP_ANON
@@ -118,7 +125,7 @@ host_grow(WrtMemory *m, uint64_t need, uint64_t max_bytes)
     return 0;
 }
 
-#else /* !USE_MMAP */
+#else /* !USE_MMAP: the heap seam's C library heap (none when freestanding) */
 
 static uint8_t *
 host_alloc(uint64_t cap, uint64_t need)
@@ -126,14 +133,14 @@ host_alloc(uint64_t cap, uint64_t need)
     (void)need;
     if (cap > SIZE_MAX)
         return NULL;
-    return calloc((size_t)cap, 1);
+    return wrt_heap_alloc(NULL, (size_t)cap);
 }
 
 static void
 host_release(uint8_t *base, uint64_t capacity)
 {
     (void)capacity;
-    free(base);
+    wrt_heap_free(NULL, base);
 }
 
 /* realloc to exactly need bytes and clear the new tail. */
@@ -147,7 +154,7 @@ host_grow(WrtMemory *m, uint64_t need, uint64_t max_bytes)
         return 0;
     if (need > SIZE_MAX)
         return -1;
-    p = realloc(m->base, (size_t)need);
+    p = wrt_heap_realloc(NULL, m->base, (size_t)m->capacity, (size_t)need);
     if (p == NULL)
         return -1;
     memset(p + m->size, 0, (size_t)(need - m->size));
@@ -158,6 +165,133 @@ host_grow(WrtMemory *m, uint64_t need, uint64_t max_bytes)
 
 #endif /* USE_MMAP */
 
+/* ---- the heap seam ------------------------------------------------------ */
+
+/*
+ * Blocks of a heap in a buffer are aligned to HEAP_ALIGN and preceded by a
+ * header of that size holding their size, so that the block on top can be
+ * given back.
+ */
+#define HEAP_ALIGN 16u
+
+static uintptr_t
+align_up(uintptr_t p)
+{
+    return (p + (HEAP_ALIGN - 1)) & ~(uintptr_t)(HEAP_ALIGN - 1);
+}
+
+WrtHeap *
+wrt_heap_in(void *buf, size_t size)
+{
+    uintptr_t start = (uintptr_t)buf, end = start + size, h;
+    WrtHeap *heap;
+
+    if (buf == NULL || end < start)
+        return NULL;
+    h = align_up(start);
+    if (h > end || end - h < align_up(sizeof *heap))
+        return NULL;
+    heap = (WrtHeap *)h;
+    heap->low = (uint8_t *)(h + align_up(sizeof *heap));
+    heap->high = (uint8_t *)(end & ~(uintptr_t)(HEAP_ALIGN - 1));
+    if (heap->high < heap->low)
+        heap->high = heap->low;
+    heap->mem = NULL;
+    return heap;
+}
+
+/*
+ * Take a block for size bytes from the top of h: its header's address, or
+ * NULL.  The header is the caller's to write.
+ */
+static uint8_t *
+heap_take(WrtHeap *h, size_t size)
+{
+    uintptr_t room = (uintptr_t)(h->high - h->low), need;
+
+    if (size > room)
+        return NULL;
+    need = align_up(size) + HEAP_ALIGN;
+    if (need > room)
+        return NULL;
+    h->high -= need;
+    return h->high;
+}
+
+void *
+wrt_heap_alloc(WrtHeap *h, size_t size)
+{
+    uint8_t *block;
+
+    if (h == NULL) {
+#if __STDC_HOSTED__
+        return calloc(size != 0 ? size : 1, 1);
+#else
+        return NULL;
+#endif
+    }
+    block = heap_take(h, size);
+    if (block == NULL)
+        return NULL;
+    memset(block + HEAP_ALIGN, 0, size);
+    memcpy(block, &size, sizeof size);
+    return block + HEAP_ALIGN;
+}
+
+/*
+ * The block on top is moved within the top (it may overlap its old place);
+ * any other is copied into a new block, and its old room stays taken.
+ */
+void *
+wrt_heap_realloc(WrtHeap *h, void *p, size_t old_size, size_t size)
+{
+    uint8_t *old_high, *block, *q;
+    size_t keep = old_size < size ? old_size : size;
+
+    if (h == NULL) {
+#if __STDC_HOSTED__
+        return realloc(p, size != 0 ? size : 1);
+#else
+        return NULL;
+#endif
+    }
+    if (p == NULL)
+        return wrt_heap_alloc(h, size);
+    old_high = h->high;
+    if ((uint8_t *)p - HEAP_ALIGN == h->high)
+        h->high += align_up(old_size) + HEAP_ALIGN;     /* pop it first */
+    block = heap_take(h, size);
+    if (block == NULL) {
+        h->high = old_high;
+        return NULL;
+    }
+    q = block + HEAP_ALIGN;
+    memmove(q, p, keep);
+    memcpy(block, &size, sizeof size);
+    return q;
+}
+
+void
+wrt_heap_free(WrtHeap *h, void *p)
+{
+    size_t size;
+    uint8_t *block;
+
+    if (h == NULL) {
+#if __STDC_HOSTED__
+        free(p);
+#endif
+        return;
+    }
+    if (p == NULL)
+        return;
+    block = (uint8_t *)p - HEAP_ALIGN;
+    if (block != h->high)
+        return;         /* not on top: its room stays taken */
+    memcpy(&size, block, sizeof size);
+    h->high = block + align_up(size) + HEAP_ALIGN;
+}
+
 static uint64_t
 max_bytes_of(const WrtMemory *m)
 {
@@ -165,8 +299,36 @@ max_bytes_of(const WrtMemory *m)
            (uint64_t)WRT_PAGE_SIZE;
 }
 
+/*
+ * A memory in a heap of the host's: size bytes at its bottom, cleared, and
+ * more as it grows while the top leaves room.  -1 when there is no room or
+ * the heap already holds a memory.
+ */
+static int
+heap_grow(WrtMemory *m, uint64_t need)
+{
+    WrtHeap *h = m->heap;
+
+    if (m->base == NULL) {
+        if (h->mem != NULL)
+            return -1;
+        m->base = h->mem = h->low;
+    }
+    if (need > (uint64_t)(h->high - m->base)) {
+        if (m->size == 0)
+            m->base = h->mem = NULL;
+        return -1;
+    }
+    if (need > m->size)
+        memset(m->base + m->size, 0, (size_t)(need - m->size));
+    h->low = m->base + need;
+    m->capacity = need;
+    return 0;
+}
+
 int
-wrt_memory_init(WrtMemory *m, uint64_t initial_pages, uint64_t max_pages)
+wrt_memory_init(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
+                uint64_t max_pages)
 {
     uint64_t bytes, max_bytes;
 
@@ -174,12 +336,19 @@ wrt_memory_init(WrtMemory *m, uint64_t initial_pages, uint64_t max_pages)
     m->size = 0;
     m->capacity = 0;
     m->max_pages = max_pages;
+    m->heap = heap;
     if (initial_pages > max_pages || initial_pages > MAX_PAGES)
         return -1;
     bytes = initial_pages * WRT_PAGE_SIZE;
     max_bytes = max_bytes_of(m);
     if (max_bytes == 0)
         return 0;   /* base stays NULL: every access fails the check */
+    if (heap != NULL) {
+        if (heap_grow(m, bytes) != 0)
+            return -1;
+        m->size = bytes;
+        return 0;
+    }
     m->base = host_alloc(max_bytes, bytes);
     if (m->base != NULL) {
         m->capacity = max_bytes;
@@ -196,8 +365,14 @@ wrt_memory_init(WrtMemory *m, uint64_t initial_pages, uint64_t max_pages)
 void
 wrt_memory_free(WrtMemory *m)
 {
-    if (m->base != NULL)
+    if (m->heap != NULL) {
+        if (m->base != NULL && m->base == m->heap->mem) {
+            m->heap->low = m->base;
+            m->heap->mem = NULL;
+        }
+    } else if (m->base != NULL) {
         host_release(m->base, m->capacity);
+    }
     m->base = NULL;
     m->size = 0;
     m->capacity = 0;
@@ -216,7 +391,9 @@ wrt_memory_grow(WrtMemory *m, uint32_t delta_pages)
 
     if (need > max_bytes)
         return 0xFFFFFFFFu;
-    if (need > m->size && host_grow(m, need, max_bytes) != 0)
+    if (need > m->size &&
+        (m->heap != NULL ? heap_grow(m, need)
+                         : host_grow(m, need, max_bytes)) != 0)
         return 0xFFFFFFFFu;
     m->size = need;
     return (uint32_t)old_pages;

@@ -10,30 +10,34 @@
 #include "wrt.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 
-/* Resize the entry array to n entries (n > 0); NULL leaves it untouched. */
+/*
+ * Resize the entry array of t to n entries (n > 0) in its heap; NULL
+ * leaves it untouched.
+ */
 static void **
-elems_resize(void **elems, uint64_t n)
+elems_resize(WrtTable *t, uint64_t n)
 {
     if (n > SIZE_MAX / sizeof(void *))
         return NULL;
-    return realloc(elems, (size_t)n * sizeof(void *));
+    return wrt_heap_realloc(t->heap, t->elems, t->size * sizeof(void *),
+                            (size_t)n * sizeof(void *));
 }
 
 int
-wrt_table_init(WrtTable *t, uint32_t initial, uint32_t max)
+wrt_table_init(WrtTable *t, WrtHeap *heap, uint32_t initial, uint32_t max)
 {
     uint32_t i;
 
     t->elems = NULL;
     t->size = 0;
     t->max = max;
+    t->heap = heap;
     if (initial > max)
         return -1;
     if (initial == 0)
         return 0;
-    t->elems = elems_resize(NULL, initial);
+    t->elems = elems_resize(t, initial);
     if (t->elems == NULL)
         return -1;
     for (i = 0; i < initial; i++)
@@ -45,7 +49,7 @@ wrt_table_init(WrtTable *t, uint32_t initial, uint32_t max)
 void
 wrt_table_free(WrtTable *t)
 {
-    free(t->elems);
+    wrt_heap_free(t->heap, t->elems);
     t->elems = NULL;
     t->size = 0;
 }
@@ -63,7 +67,7 @@ wrt_table_grow(WrtTable *t, void *init, uint32_t delta)
         return 0xFFFFFFFFu;
     if (delta == 0)
         return old;
-    p = elems_resize(t->elems, n);
+    p = elems_resize(t, n);
     if (p == NULL)
         return 0xFFFFFFFFu;
     for (i = old; i < n; i++)

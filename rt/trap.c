@@ -1,6 +1,7 @@
 /*
  * trap.c - the landing pad: wrt_call runs wasm code under setjmp, and
- * wrt_trap / wrt_exit unwind to it with longjmp.
+ * wrt_trap / wrt_exit unwind to it with longjmp (WRT_SETJMP and
+ * WRT_LONGJMP: the compiler's builtins in a freestanding build).
  * Also the trap wording for messages and the slow signature comparison
  * behind call_indirect.  Memory and tables live in mem.c and table.c.
  */
@@ -25,6 +26,7 @@ wrt_rt_init(WrtRt *rt, const char *const *func_names, uint32_t nfuncs,
     rt->exit_code = 0;
     rt->func_names = func_names;
     rt->nfuncs = nfuncs;
+    rt->heap = NULL;
 }
 
 /*
@@ -50,7 +52,7 @@ wrt_trap(WrtRt *rt, uint32_t func, WrtTrap t)
         abort();
 #endif
     }
-    longjmp(*rt->landing, 1);
+    WRT_LONGJMP(*rt->landing);
 }
 
 void
@@ -67,12 +69,12 @@ wrt_exit(WrtRt *rt, int code)
 WrtTrap
 wrt_call(WrtRt *rt, void (*fn)(void *), void *arg)
 {
-    jmp_buf pad;
-    jmp_buf *outer = rt->landing;
+    WrtJmpBuf pad;
+    WrtJmpBuf *outer = rt->landing;
     uint32_t depth = rt->depth;
 
     rt->landing = &pad;
-    if (setjmp(pad) == 0) {
+    if (WRT_SETJMP(pad) == 0) {
         fn(arg);
         rt->landing = outer;
         rt->trap = WRT_TRAP_NONE;
@@ -144,5 +146,9 @@ wrt_sig_equal_slow(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)
         return a == b;
-    return strcmp(a, b) == 0;
+    while (*a != '\0' && *a == *b) {   /* strcmp, which freestanding lacks */
+        a++;
+        b++;
+    }
+    return *a == *b;
 }

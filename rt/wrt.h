@@ -20,16 +20,38 @@
  * Ownership: every wrt_*_init has a matching wrt_*_free.  Nothing here calls
  * exit or abort; failures are traps (longjmp to the instance's landing pad)
  * or return values.
+ *
+ * Freestanding builds (-ffreestanding, __STDC_HOSTED__ == 0: bare-metal
+ * plugin libraries) use nothing of a C library but memcpy, memmove, memset
+ * and memcmp, which GCC and Clang require every freestanding environment
+ * to provide: the landing pad is the compiler's __builtin_setjmp, every
+ * allocation comes from a buffer the host gives (WrtHeap), and there are
+ * no thread stacks to ask about (embed.c).
  */
 #ifndef WRT_H
 #define WRT_H
 
 #include <float.h>
-#include <math.h>
-#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#if __STDC_HOSTED__
+#include <math.h>
+#include <setjmp.h>
 #include <string.h>
+#else
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+/* -ffreestanding implies -fno-builtin: the builtins inline small copies */
+#if defined(__GNUC__)
+#define memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define memmove(d, s, n) __builtin_memmove((d), (s), (n))
+#define memset(d, c, n) __builtin_memset((d), (c), (n))
+#define memcmp(a, b, n) __builtin_memcmp((a), (b), (n))
+#endif
+#endif
 
 #include "wrt_names.h"
 
@@ -70,6 +92,27 @@
 #define WRT_BIG_ENDIAN 0
 #endif
 
+/*
+ * The landing pad's buffer: the C library's setjmp where there is one,
+ * else the compiler's builtin pair (GCC and Clang), which needs no library
+ * and only ever unwinds to a frame that is still live, as here.
+ */
+#if __STDC_HOSTED__
+typedef jmp_buf WrtJmpBuf;
+#define WRT_SETJMP(b) setjmp(b)
+#define WRT_LONGJMP(b) longjmp((b), 1)
+#else
+typedef void *WrtJmpBuf[5];
+#define WRT_SETJMP(b) __builtin_setjmp(b)
+#define WRT_LONGJMP(b) __builtin_longjmp((b), 1)
+#endif
+
+#if __STDC_HOSTED__ || !defined(__GNUC__)
+#define WRT_SIGNBIT(x) signbit(x)
+#else
+#define WRT_SIGNBIT(x) __builtin_signbit(x)
+#endif
+
 #define WRT_PAGE_SIZE 65536u
 /* Default limit on nested wasm calls (--max-call-depth). */
 #define WRT_DEFAULT_MAX_CALL_DEPTH 100000u
@@ -102,8 +145,39 @@ typedef enum WrtTrap {
  * The runtime header of an instance: the first member, named rt, of every
  * generated instance struct.  Generated code passes &inst->rt to helpers.
  */
+/*
+ * The heap seam: every allocation an instance makes (the instance itself,
+ * tables, element segments, linear memory) names a WrtHeap.  NULL is the C
+ * library's heap (calloc and free, reserved address space for linear
+ * memory); a freestanding build has none, so there NULL allocates nothing.
+ * A WrtHeap proper is a buffer the host gave (P_new_in), carved up with no
+ * library at all: blocks are taken from its top down, the one linear
+ * memory sits at its bottom and grows up, and the two meet when it is full.
+ */
+typedef struct WrtHeap {
+    uint8_t *low;               /* end of the linear memory (or where it
+                                   will start) */
+    uint8_t *high;              /* the lowest block taken from the top */
+    uint8_t *mem;               /* the linear memory's base, or NULL */
+} WrtHeap;
+
+/*
+ * A heap in buf (any alignment; its own header is carved from buf too), or
+ * NULL when buf is too small to be one.
+ */
+WrtHeap *wrt_heap_in(void *buf, size_t size);
+/* size zeroed bytes aligned for any type, or NULL when out of room. */
+void *wrt_heap_alloc(WrtHeap *h, size_t size);
+/*
+ * Resize p (NULL: allocate) from old_size to size bytes, keeping the
+ * contents; the new tail is not cleared.  NULL leaves p untouched.
+ */
+void *wrt_heap_realloc(WrtHeap *h, void *p, size_t old_size, size_t size);
+/* Give p back (NULL is fine); a heap in a buffer reuses only its top. */
+void wrt_heap_free(WrtHeap *h, void *p);
+
 typedef struct WrtRt {
-    jmp_buf *landing;           /* set by wrt_call while wasm code runs */
+    WrtJmpBuf *landing;         /* set by wrt_call while wasm code runs */
     uint32_t depth;             /* current wasm call depth */
     uint32_t max_depth;         /* trap when depth would exceed this */
     uintptr_t stack_limit;      /* trap when the C stack grows below this;
@@ -113,6 +187,8 @@ typedef struct WrtRt {
     int exit_code;              /* with WRT_TRAP_EXIT */
     const char *const *func_names;  /* for messages; nfuncs entries */
     uint32_t nfuncs;
+    WrtHeap *heap;              /* where the instance allocates; NULL: the
+                                   C library's (wrt_rt_init sets NULL) */
 } WrtRt;
 
 /* Set up rt; func_names is borrowed (static tables from generated code). */
@@ -153,6 +229,9 @@ typedef struct WrtEmbed {
     int state;                  /* WRT_EMBED_NEW, _READY or _FAILED */
     int exit_code;              /* after WRT_TRAP_EXIT */
     char message[256];          /* the last failure; "" before any */
+    /* called when a call ends in a trap or exit, after message is set */
+    void (*on_trap)(void *ctx, int status, const char *message);
+    void *on_trap_ctx;
 } WrtEmbed;
 
 /* max_memory_bytes 0: no limit, else floor(bytes / 64 KiB) pages. */
@@ -209,14 +288,16 @@ typedef struct WrtMemory {
     uint64_t size;              /* current size in bytes */
     uint64_t max_pages;         /* effective maximum: module max, limit */
     uint64_t capacity;          /* bytes allocated or reserved */
+    WrtHeap *heap;              /* where it lives (NULL: the C library) */
 } WrtMemory;
 
 /*
- * Allocate initial_pages of zeroed memory; max_pages is the module's maximum
- * (or 65536) already lowered to any --max-memory limit.  Returns 0, or -1
- * when the host cannot provide the initial size.
+ * Allocate initial_pages of zeroed memory from heap; max_pages is the
+ * module's maximum (or 65536) already lowered to any --max-memory limit.
+ * Returns 0, or -1 when the heap cannot provide the initial size.
  */
-int wrt_memory_init(WrtMemory *m, uint64_t initial_pages, uint64_t max_pages);
+int wrt_memory_init(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
+                    uint64_t max_pages);
 void wrt_memory_free(WrtMemory *m);
 /* memory.grow: old size in pages, or 0xFFFFFFFF (the spec's -1). */
 uint32_t wrt_memory_grow(WrtMemory *m, uint32_t delta_pages);
@@ -340,9 +421,11 @@ typedef struct WrtTable {
     void **elems;               /* size entries: WrtFunc * or externref */
     uint32_t size;
     uint32_t max;               /* effective maximum */
+    WrtHeap *heap;              /* where elems lives (NULL: the C library) */
 } WrtTable;
 
-int wrt_table_init(WrtTable *t, uint32_t initial, uint32_t max);
+int wrt_table_init(WrtTable *t, WrtHeap *heap, uint32_t initial,
+                   uint32_t max);
 void wrt_table_free(WrtTable *t);
 
 /*
@@ -699,11 +782,150 @@ WRT_DEFINE_ROUND(double, f64, trunc, WRT_ROUND_TRUNC, trunc)
 WRT_DEFINE_ROUND(double, f64, nearest, WRT_ROUND_NEAREST, nearbyint)
 
 /*
+ * sqrt without floating point or libm, correctly rounded (to nearest, ties
+ * to even) as IEEE requires: the significand's root digit by digit in
+ * integers.  Freestanding builds use it, since a board's C compiler may
+ * have neither a sqrt instruction nor a libm to call.
+ *
+ * wrt_sqrt_digits_: floor(sqrt(m * 4^k)) for m < 4^n, two radicand bits
+ * per step; *inexact tells whether a remainder was left.
+ */
+static inline uint64_t
+wrt_sqrt_digits_(uint64_t m, unsigned n, unsigned k, int *inexact)
+{
+    uint64_t q = 0, r = 0, t;
+    unsigned i;
+
+    for (i = 0; i < n + k; i++) {
+        r = (r << 2) | (i < n ? (m >> (2 * (n - 1 - i))) & 3 : 0);
+        t = (q << 2) | 1;
+        q <<= 1;
+        if (r >= t) {
+            r -= t;
+            q |= 1;
+        }
+    }
+    *inexact = r != 0;
+    return q;
+}
+
+/*
+ * x = m * 2^e with m's top bit at `top` and e even; q = floor(sqrt(m *
+ * 4^k)) has one bit more than the significand (its last is the rounding
+ * bit).  Returns the result's significand with the implicit bit, and its
+ * exponent in *eo (result = significand * 2^*eo).
+ */
+static inline uint64_t
+wrt_sqrt_round_(uint64_t m, int e, unsigned n, unsigned k, int *eo)
+{
+    int inexact;
+    uint64_t q = wrt_sqrt_digits_(m, n, k, &inexact);
+    uint64_t sig = q >> 1;
+
+    if ((q & 1) && (inexact || (sig & 1)))
+        sig++;
+    *eo = e / 2 - (int)k + 1;
+    return sig;
+}
+
+static inline WRT_FPCALL float
+wrt_f32_sqrt_soft(float x)
+{
+    uint32_t b = wrt_i32_reinterpret_f32(x), ex = (b >> 23) & 0xFF;
+    uint64_t m = b & 0x7FFFFFu, sig;
+    int e, eo;
+
+    if (ex == 0xFF)             /* NaN (quieted), +inf; -inf: NaN */
+        return (b & 0x7FFFFFu) != 0 ? x + x
+               : b >> 31 ? wrt_f32_reinterpret_i32(0x7FC00000u) : x;
+    if ((b & 0x7FFFFFFFu) == 0)
+        return x;               /* +-0 */
+    if (b >> 31)
+        return wrt_f32_reinterpret_i32(0x7FC00000u);
+    if (ex == 0) {              /* subnormal: normalise */
+        e = 1;
+        while (!(m >> 23)) {
+            m <<= 1;
+            e--;
+        }
+    } else {
+        m |= 0x800000u;
+        e = (int)ex;
+    }
+    e -= 127 + 24;              /* x = m * 2^e, m in [2^24, 2^25) */
+    m <<= 1;
+    if (e & 1) {
+        m <<= 1;
+        e--;
+    }
+    sig = wrt_sqrt_round_(m, e, 13, 12, &eo);  /* 24 bits, maybe 2^24 */
+    if (sig >> 24) {
+        sig >>= 1;
+        eo++;
+    }
+    return wrt_f32_reinterpret_i32(((uint32_t)(eo + 23 + 127) << 23) |
+                                   ((uint32_t)sig & 0x7FFFFFu));
+}
+
+static inline WRT_FPCALL double
+wrt_f64_sqrt_soft(double x)
+{
+    const uint64_t frac = 0xFFFFFFFFFFFFFull;
+    uint64_t b = wrt_i64_reinterpret_f64(x), m = b & frac, sig;
+    unsigned ex = (unsigned)(b >> 52) & 0x7FF;
+    int e, eo;
+
+    if (ex == 0x7FF)
+        return (b & frac) != 0 ? x + x
+               : b >> 63 ? wrt_f64_reinterpret_i64(0x7FF8000000000000ull)
+                         : x;
+    if ((b << 1) == 0)
+        return x;
+    if (b >> 63)
+        return wrt_f64_reinterpret_i64(0x7FF8000000000000ull);
+    if (ex == 0) {
+        e = 1;
+        while (!(m >> 52)) {
+            m <<= 1;
+            e--;
+        }
+    } else {
+        m |= frac + 1;
+        e = (int)ex;
+    }
+    e -= 1023 + 52;             /* x = m * 2^e, m in [2^52, 2^53) */
+    if (e & 1) {
+        m <<= 1;
+        e--;
+    }
+    sig = wrt_sqrt_round_(m, e, 27, 27, &eo);  /* 53 bits, maybe 2^53 */
+    if (sig >> 53) {
+        sig >>= 1;
+        eo++;
+    }
+    return wrt_f64_reinterpret_i64(((uint64_t)(eo + 52 + 1023) << 52) |
+                                   (sig & frac));
+}
+
+/*
  * sqrt is an IEEE operation: the hardware quiets NaNs itself.  The builtin
  * becomes one instruction wherever there is one, even at -O0, so with
- * -fno-math-errno (libraries) nothing refers to libm.
+ * -fno-math-errno (libraries) nothing refers to libm.  Freestanding: the
+ * integer version above.
  */
-#if defined(__GNUC__)
+#if !__STDC_HOSTED__
+static inline WRT_FPCALL float
+wrt_f32_sqrt(float x)
+{
+    return wrt_f32_sqrt_soft(x);
+}
+
+static inline WRT_FPCALL double
+wrt_f64_sqrt(double x)
+{
+    return wrt_f64_sqrt_soft(x);
+}
+#elif defined(__GNUC__)
 static inline WRT_FPCALL float
 wrt_f32_sqrt(float x)
 {
@@ -770,7 +992,7 @@ wrt_f64_promote_f32(float x)
         if (x != x || y != y)                                               \
             return x + y;                                                   \
         if (x == 0 && y == 0)                                               \
-            return signbit(x) ? x : y;                                      \
+            return WRT_SIGNBIT(x) ? x : y;                                  \
         return x < y ? x : y;                                               \
     }                                                                       \
     static inline WRT_FPCALL T                                              \
@@ -779,7 +1001,7 @@ wrt_f64_promote_f32(float x)
         if (x != x || y != y)                                               \
             return x + y;                                                   \
         if (x == 0 && y == 0)                                               \
-            return signbit(x) ? y : x;                                      \
+            return WRT_SIGNBIT(x) ? y : x;                                  \
         return x > y ? x : y;                                               \
     }
 

@@ -18,6 +18,8 @@
 #                    powerpc), with their C libraries (libc6-dev-ARCH-cross,
 #                    only recommended by the compilers, hence named here)
 #   gcc-arm-none-eabi    the bare-metal ARM compiler (freestanding runtime)
+#   libnewlib-arm-none-eabi  newlib for it (recommended only): the test
+#                    firmware prints through semihosting (rdimon.specs)
 #   qemu-user        runs the cross-compiled tests (make check-cross, and
 #                    test/test_cross.py in make check)
 # node (nodejs) is optional: where present, program tests also compare
@@ -30,7 +32,7 @@ gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
 gcc-i686-linux-gnu gcc-s390x-linux-gnu gcc-powerpc-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-riscv64-cross
 libc6-dev-i386-cross libc6-dev-s390x-cross libc6-dev-powerpc-cross
-gcc-arm-none-eabi qemu-user"
+gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user"
 
 if ! command -v dpkg >/dev/null 2>&1
 then

@@ -23,6 +23,7 @@ from conftest import TEST, clang_wasm, have_wasm_clang
 
 
 HELLO = TEST / "demo" / "hello.wasm"
+EMBED = TEST / "embed"
 
 def run(cmd, **kw):
     """conftest.run with text output (str, not bytes)."""
@@ -912,11 +913,32 @@ def test_target_cc_overrides_the_target_compiler(w2c_bin, tmp_path):
 
 @pytest.mark.parametrize("triple", ["arm-none-eabi", "aarch64-none-elf",
                                     "riscv32-unknown-elf"])
-def test_freestanding_target_not_supported_yet(w2c_bin, tmp_path, triple):
+def test_freestanding_target_has_no_executables(w2c_bin, tmp_path, triple):
     r = usage_fails(f"--target={triple}", HELLO, "-o", tmp_path / "x")
-    assert r.stderr == (f"w2c: error: --target={triple}: freestanding "
-                        "targets are not supported yet\n"), r.stderr
+    assert r.stderr == (f"w2c: error: --target={triple}: a freestanding "
+                        "target has no executables; use --emit=lib, "
+                        "--emit=obj or --emit=c\n"), r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_freestanding_library_flags(w2c_bin, tmp_path):
+    """A bare-metal library: everything compiles with -ffreestanding and
+    without -fPIC, and only the rt/ runtime goes in (no WASI)."""
+    require_cross_cc("arm-none-eabi")
+    lib = tmp_path / "libcalc.a"
+    r = w2c_cross("-v", "--emit=lib", "--target=arm-none-eabi",
+                  EMBED / "calc.wat", "-o", lib,
+                  env={**os.environ, "W2C_CACHE_DIR": str(tmp_path / "c")})
+    assert r.returncode == 0, r.stderr
+    cmds = commands(r.stderr)
+    compiles = [c for c in cmds if " -c " in c]
+    assert compiles and all(" -ffreestanding " in c and " -fPIC " not in c
+                            and c.startswith(" arm-none-eabi-gcc ")
+                            for c in compiles), cmds
+    sources = sorted(c.split(" -c ")[1].split()[0].rsplit("/", 2)[-2]
+                     for c in compiles[1:])
+    assert sources == ["rt"] * 4, sources
+    assert (tmp_path / "calc.h").exists()
 
 
 def test_target_has_its_own_cache_entries(w2c_bin, tmp_path):

@@ -73,6 +73,17 @@ typedef struct consts_imports {
 consts_instance *consts_new(const consts_imports *imports,
                             const w2c_limits *limits);
 /*
+ * The same with everything of the instance (its state, tables and linear
+ * memory) in buf, which the host keeps until consts_free; no other heap is
+ * used (the only way on a freestanding target, where consts_new gives NULL).
+ * Linear memory takes what is left: consts_start fails with
+ * W2C_TRAP_OUT_OF_MEMORY when its initial size does not fit, and
+ * memory.grow fails past the end.  NULL when buf cannot hold the instance.
+ */
+consts_instance *consts_new_in(void *buf, size_t size,
+                               const consts_imports *imports,
+                               const w2c_limits *limits);
+/*
  * Instantiate: check that every import is bound, create the memories
  * (within the limit) and tables, initialise globals and segments, run
  * the start function, then _initialize if the module exports it (WASI
@@ -83,6 +94,14 @@ w2c_status consts_start(consts_instance *inst);
 const char *consts_error_message(const consts_instance *inst);
 /* The guest's exit status, after W2C_EXIT. */
 int consts_exit_code(const consts_instance *inst);
+/*
+ * fn(ctx, status, message) is called whenever consts_start or an export ends
+ * in a trap or an exit, before it returns that status; message is what
+ * consts_error_message gives.  NULL: no callback (the default).
+ */
+void consts_on_trap(consts_instance *inst,
+                    void (*fn)(void *ctx, w2c_status status, const char *message),
+                    void *ctx);
 /* Free the instance and all it owns; NULL is ignored. */
 void consts_free(consts_instance *inst);
 

@@ -72,6 +72,16 @@ typedef struct fib_imports {
  */
 fib_instance *fib_new(const fib_imports *imports, const w2c_limits *limits);
 /*
+ * The same with everything of the instance (its state, tables and linear
+ * memory) in buf, which the host keeps until fib_free; no other heap is
+ * used (the only way on a freestanding target, where fib_new gives NULL).
+ * Linear memory takes what is left: fib_start fails with
+ * W2C_TRAP_OUT_OF_MEMORY when its initial size does not fit, and
+ * memory.grow fails past the end.  NULL when buf cannot hold the instance.
+ */
+fib_instance *fib_new_in(void *buf, size_t size, const fib_imports *imports,
+                         const w2c_limits *limits);
+/*
  * Instantiate: check that every import is bound, create the memories
  * (within the limit) and tables, initialise globals and segments, run
  * the start function, then _initialize if the module exports it (WASI
@@ -82,6 +92,14 @@ w2c_status fib_start(fib_instance *inst);
 const char *fib_error_message(const fib_instance *inst);
 /* The guest's exit status, after W2C_EXIT. */
 int fib_exit_code(const fib_instance *inst);
+/*
+ * fn(ctx, status, message) is called whenever fib_start or an export ends
+ * in a trap or an exit, before it returns that status; message is what
+ * fib_error_message gives.  NULL: no callback (the default).
+ */
+void fib_on_trap(fib_instance *inst,
+                 void (*fn)(void *ctx, w2c_status status, const char *message),
+                 void *ctx);
 /* Free the instance and all it owns; NULL is ignored. */
 void fib_free(fib_instance *inst);
 

@@ -88,6 +88,17 @@ typedef struct plugin_imports {
 plugin_instance *plugin_new(const plugin_imports *imports,
                             const w2c_limits *limits);
 /*
+ * The same with everything of the instance (its state, tables and linear
+ * memory) in buf, which the host keeps until plugin_free; no other heap is
+ * used (the only way on a freestanding target, where plugin_new gives NULL).
+ * Linear memory takes what is left: plugin_start fails with
+ * W2C_TRAP_OUT_OF_MEMORY when its initial size does not fit, and
+ * memory.grow fails past the end.  NULL when buf cannot hold the instance.
+ */
+plugin_instance *plugin_new_in(void *buf, size_t size,
+                               const plugin_imports *imports,
+                               const w2c_limits *limits);
+/*
  * Instantiate: check that every import is bound, create the memories
  * (within the limit) and tables, initialise globals and segments, run
  * the start function, then _initialize if the module exports it (WASI
@@ -98,6 +109,14 @@ w2c_status plugin_start(plugin_instance *inst);
 const char *plugin_error_message(const plugin_instance *inst);
 /* The guest's exit status, after W2C_EXIT. */
 int plugin_exit_code(const plugin_instance *inst);
+/*
+ * fn(ctx, status, message) is called whenever plugin_start or an export ends
+ * in a trap or an exit, before it returns that status; message is what
+ * plugin_error_message gives.  NULL: no callback (the default).
+ */
+void plugin_on_trap(plugin_instance *inst,
+                    void (*fn)(void *ctx, w2c_status status, const char *message),
+                    void *ctx);
 /* Free the instance and all it owns; NULL is ignored. */
 void plugin_free(plugin_instance *inst);
 

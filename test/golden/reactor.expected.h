@@ -74,6 +74,17 @@ typedef struct reactor_imports {
 reactor_instance *reactor_new(const reactor_imports *imports,
                               const w2c_limits *limits);
 /*
+ * The same with everything of the instance (its state, tables and linear
+ * memory) in buf, which the host keeps until reactor_free; no other heap is
+ * used (the only way on a freestanding target, where reactor_new gives NULL).
+ * Linear memory takes what is left: reactor_start fails with
+ * W2C_TRAP_OUT_OF_MEMORY when its initial size does not fit, and
+ * memory.grow fails past the end.  NULL when buf cannot hold the instance.
+ */
+reactor_instance *reactor_new_in(void *buf, size_t size,
+                                 const reactor_imports *imports,
+                                 const w2c_limits *limits);
+/*
  * WASI capabilities, each before reactor_start.  The guest starts with no
  * arguments, no environment, no directory and its stdin, stdout and
  * stderr closed.  args: its argv (copied); env: add "NAME=VALUE"; dir:
@@ -99,6 +110,14 @@ w2c_status reactor_start(reactor_instance *inst);
 const char *reactor_error_message(const reactor_instance *inst);
 /* The guest's exit status, after W2C_EXIT. */
 int reactor_exit_code(const reactor_instance *inst);
+/*
+ * fn(ctx, status, message) is called whenever reactor_start or an export ends
+ * in a trap or an exit, before it returns that status; message is what
+ * reactor_error_message gives.  NULL: no callback (the default).
+ */
+void reactor_on_trap(reactor_instance *inst,
+                     void (*fn)(void *ctx, w2c_status status, const char *message),
+                     void *ctx);
 /* Free the instance and all it owns; NULL is ignored. */
 void reactor_free(reactor_instance *inst);
 

@@ -78,6 +78,17 @@ typedef struct table_imports {
 table_instance *table_new(const table_imports *imports,
                           const w2c_limits *limits);
 /*
+ * The same with everything of the instance (its state, tables and linear
+ * memory) in buf, which the host keeps until table_free; no other heap is
+ * used (the only way on a freestanding target, where table_new gives NULL).
+ * Linear memory takes what is left: table_start fails with
+ * W2C_TRAP_OUT_OF_MEMORY when its initial size does not fit, and
+ * memory.grow fails past the end.  NULL when buf cannot hold the instance.
+ */
+table_instance *table_new_in(void *buf, size_t size,
+                             const table_imports *imports,
+                             const w2c_limits *limits);
+/*
  * Instantiate: check that every import is bound, create the memories
  * (within the limit) and tables, initialise globals and segments, run
  * the start function, then _initialize if the module exports it (WASI
@@ -88,6 +99,14 @@ w2c_status table_start(table_instance *inst);
 const char *table_error_message(const table_instance *inst);
 /* The guest's exit status, after W2C_EXIT. */
 int table_exit_code(const table_instance *inst);
+/*
+ * fn(ctx, status, message) is called whenever table_start or an export ends
+ * in a trap or an exit, before it returns that status; message is what
+ * table_error_message gives.  NULL: no callback (the default).
+ */
+void table_on_trap(table_instance *inst,
+                   void (*fn)(void *ctx, w2c_status status, const char *message),
+                   void *ctx);
 /* Free the instance and all it owns; NULL is ignored. */
 void table_free(table_instance *inst);
 

@@ -1481,9 +1481,9 @@ main(int argc, char **argv)
     }
     if (r.path == NULL)
         usage();
-    if (target != NULL && driver_target_unsupported(target) != NULL) {
-        fprintf(stderr, "w2c-spec: --target=%s: %s\n", target,
-                driver_target_unsupported(target));
+    if (target != NULL && driver_target_freestanding(target)) {
+        fprintf(stderr, "w2c-spec: --target=%s: a freestanding target has "
+                "no executables\n", target);
         return 2;
     }
     /* as in w2c: a cross build ignores $CC (the driver picks TRIPLE-gcc) */

@@ -57,7 +57,7 @@ test_memory_grow(void)
     WrtMemory m;
     uint32_t i;
 
-    CHECK(wrt_memory_init(&m, 1, 3) == 0);
+    CHECK(wrt_memory_init(&m, NULL, 1, 3) == 0);
     CHECK(wrt_memory_size(&m) == 1);
     CHECK(all_zero(m.base, WRT_PAGE_SIZE));
     memset(m.base, 0xAB, WRT_PAGE_SIZE);
@@ -76,7 +76,7 @@ test_memory_grow(void)
     CHECK(m.base == NULL && m.size == 0);
 
     /* Initial size 0, no storage; growing one page at a time is zeroed. */
-    CHECK(wrt_memory_init(&m, 0, 65536) == 0);
+    CHECK(wrt_memory_init(&m, NULL, 0, 65536) == 0);
     CHECK(m.size == 0);
     for (i = 0; i < 20; i++) {
         CHECK(wrt_memory_grow(&m, 1) == i);
@@ -87,13 +87,13 @@ test_memory_grow(void)
     wrt_memory_free(&m);
 
     /* max 0: nothing may ever be allocated. */
-    CHECK(wrt_memory_init(&m, 0, 0) == 0);
+    CHECK(wrt_memory_init(&m, NULL, 0, 0) == 0);
     CHECK(wrt_memory_grow(&m, 0) == 0);
     CHECK(wrt_memory_grow(&m, 1) == 0xFFFFFFFFu);
     wrt_memory_free(&m);
 
     /* initial above max is the caller's error, reported, not trapped. */
-    CHECK(wrt_memory_init(&m, 2, 1) == -1);
+    CHECK(wrt_memory_init(&m, NULL, 2, 1) == -1);
     wrt_memory_free(&m);
 }
 
@@ -125,6 +125,149 @@ try_load(Env *e, uint32_t addr, uint64_t off)
     return wrt_call(&e->rt, load_u32, e);
 }
 
+/*
+ * A heap in a buffer (P_new_in): blocks from the top, the block on top
+ * given back and resized in place, the memory at the bottom growing until
+ * it meets the blocks, tables in the heap, nothing outside the buffer.
+ */
+static void
+test_heap(void)
+{
+    static unsigned char buf[3 * 65536 - 4096 + 3];
+    unsigned char *lo = buf + 3, *hi = buf + sizeof buf;   /* misaligned */
+    WrtHeap *h;
+    WrtMemory m;
+    WrtTable t;
+    uint8_t *a, *b, *c;
+    void *fake = &m;
+
+    CHECK(wrt_heap_in(buf, 8) == NULL);
+    CHECK(wrt_heap_in(NULL, 4096) == NULL);
+    memset(buf, 0xAB, sizeof buf);
+    h = wrt_heap_in(lo, (size_t)(hi - lo));
+    CHECK(h != NULL && (unsigned char *)h >= lo);
+
+    a = wrt_heap_alloc(h, 100);
+    CHECK(a != NULL && ((uintptr_t)a & 15) == 0 && a + 100 <= hi);
+    CHECK(all_zero(a, 100));
+    b = wrt_heap_alloc(h, 10);
+    CHECK(b != NULL && b + 10 <= a);
+    memcpy(b, "0123456789", 10);
+    c = wrt_heap_realloc(h, b, 10, 4000);   /* b on top: moved down */
+    CHECK(c != NULL && c + 4000 <= a && memcmp(c, "0123456789", 10) == 0);
+    c = wrt_heap_realloc(h, c, 4000, 5);    /* and back up again */
+    CHECK(c != NULL && memcmp(c, "01234", 5) == 0);
+    wrt_heap_free(h, c);
+    b = wrt_heap_alloc(h, 10);
+    CHECK(b == c);                          /* the top was given back */
+    wrt_heap_free(h, a);                    /* not on top: stays taken */
+    CHECK(wrt_heap_alloc(h, (size_t)-1) == NULL);
+
+    /* the memory: 1 page, then up to what the blocks leave */
+    CHECK(wrt_memory_init(&m, h, 1, 8) == 0);
+    CHECK(m.base != NULL && (unsigned char *)m.base >= lo &&
+          m.base + m.size <= b && all_zero(m.base, 65536));
+    CHECK(wrt_memory_grow(&m, 1) == 1 && all_zero(m.base, 2 * 65536));
+    CHECK(wrt_table_init(&t, h, 4, 100) == 0 && t.elems != NULL);
+    CHECK((uint8_t *)(t.elems + 4) <= b && (uint8_t *)t.elems >= m.base +
+          m.size);
+    t.elems[0] = fake;
+    CHECK(wrt_table_grow(&t, NULL, 60) == 4 && t.elems[0] == fake &&
+          t.elems[63] == NULL);
+    CHECK(wrt_memory_grow(&m, 1) == 0xFFFFFFFFu);   /* no room left */
+    CHECK(wrt_memory_size(&m) == 2);
+    {
+        WrtMemory second;       /* one memory per heap */
+        CHECK(wrt_memory_init(&second, h, 0, 1) == -1);
+    }
+    wrt_table_free(&t);
+    wrt_memory_free(&m);
+    CHECK(wrt_memory_init(&m, h, 2, 2) == 0);      /* the room came back */
+    CHECK(wrt_memory_size(&m) == 2);
+    wrt_memory_free(&m);
+    CHECK(wrt_memory_init(&m, h, 3, 3) == -1);
+    CHECK(m.base == NULL && h->mem == NULL);
+    CHECK(buf[0] == 0xAB && buf[1] == 0xAB && buf[2] == 0xAB);
+}
+
+/*
+ * The integer sqrt of freestanding builds gives the bits this machine's
+ * IEEE sqrt gives (NaN for NaN): every exponent, subnormals, squares and
+ * the values next to them, and random bit patterns.
+ */
+static uint64_t
+next_random(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static int
+same_f32(float a, float b)
+{
+    return a != a ? b != b : wrt_i32_reinterpret_f32(a) ==
+                             wrt_i32_reinterpret_f32(b);
+}
+
+static int
+same_f64(double a, double b)
+{
+    return a != a ? b != b : wrt_i64_reinterpret_f64(a) ==
+                             wrt_i64_reinterpret_f64(b);
+}
+
+static void
+test_soft_sqrt(void)
+{
+    static const uint32_t f32s[] = {0, 0x80000000u, 1, 0x7FFFFF, 0x800000,
+                                    0x3F800000u, 0x40000000u, 0x7F7FFFFFu,
+                                    0x7F800000u, 0xFF800000u, 0x7FC00000u,
+                                    0x7FA00001u, 0xBF800000u, 0x80000001u};
+    static const uint64_t f64s[] = {0, 0x8000000000000000ull, 1,
+                                    0xFFFFFFFFFFFFFull, 0x10000000000000ull,
+                                    0x3FF0000000000000ull,
+                                    0x7FEFFFFFFFFFFFFFull,
+                                    0x7FF0000000000000ull,
+                                    0xFFF0000000000000ull,
+                                    0x7FF4000000000001ull,
+                                    0xBFF0000000000000ull};
+    uint64_t s = 0x9E3779B97F4A7C15ull;
+    size_t i;
+    int bad = 0;
+
+    for (i = 0; i < sizeof f32s / sizeof f32s[0]; i++) {
+        float x = wrt_f32_reinterpret_i32(f32s[i]);
+        bad += !same_f32(wrt_f32_sqrt_soft(x), sqrtf(x));
+    }
+    for (i = 0; i < sizeof f64s / sizeof f64s[0]; i++) {
+        double x = wrt_f64_reinterpret_i64(f64s[i]);
+        bad += !same_f64(wrt_f64_sqrt_soft(x), sqrt(x));
+    }
+    for (i = 1; i < 20000; i++) {
+        float xf = wrt_f32_reinterpret_i32((uint32_t)next_random(&s));
+        double xd = wrt_f64_reinterpret_i64(next_random(&s));
+        double sq = (double)(i * 7919u);
+        float sqf = (float)(i % 4096u);
+
+        bad += !same_f32(wrt_f32_sqrt_soft(xf), sqrtf(xf));
+        bad += !same_f64(wrt_f64_sqrt_soft(xd), sqrt(xd));
+        /* exact squares and their neighbours: the rounding cases */
+        sq *= sq;
+        sqf *= sqf;
+        bad += !same_f64(wrt_f64_sqrt_soft(sq), sqrt(sq));
+        bad += !same_f64(wrt_f64_sqrt_soft(nextafter(sq, 0)),
+                         sqrt(nextafter(sq, 0)));
+        bad += !same_f64(wrt_f64_sqrt_soft(nextafter(sq, 1e300)),
+                         sqrt(nextafter(sq, 1e300)));
+        bad += !same_f32(wrt_f32_sqrt_soft(sqf), sqrtf(sqf));
+        bad += !same_f32(wrt_f32_sqrt_soft(nextafterf(sqf, 1e30f)),
+                         sqrtf(nextafterf(sqf, 1e30f)));
+    }
+    CHECK(bad == 0);
+}
+
 static void
 test_bounds(void)
 {
@@ -132,7 +275,7 @@ test_bounds(void)
     uint32_t size = 2 * WRT_PAGE_SIZE;
 
     wrt_rt_init(&e.rt, names, 3, 100);
-    CHECK(wrt_memory_init(&e.mem, 2, 2) == 0);
+    CHECK(wrt_memory_init(&e.mem, NULL, 2, 2) == 0);
     e.mem.base[size - 4] = 0x01;
     e.mem.base[size - 1] = 0x04;
 
@@ -159,7 +302,7 @@ test_bounds(void)
     wrt_memory_free(&e.mem);
 
     /* A zero-sized memory rejects every access, even at address 0. */
-    CHECK(wrt_memory_init(&e.mem, 0, 1) == 0);
+    CHECK(wrt_memory_init(&e.mem, NULL, 0, 1) == 0);
     CHECK(try_load(&e, 0, 0) == WRT_TRAP_OOB);
     CHECK(wrt_memory_grow(&e.mem, 1) == 0);
     CHECK(try_load(&e, 0, 0) == WRT_TRAP_NONE && e.result == 0);
@@ -202,7 +345,7 @@ test_byte_order(void)
     uint32_t a;
 
     wrt_rt_init(&e.rt, names, 3, 100);
-    CHECK(wrt_memory_init(&e.mem, 1, 1) == 0);
+    CHECK(wrt_memory_init(&e.mem, NULL, 1, 1) == 0);
     b = e.mem.base;
     for (a = 1; a < 9; a++) {       /* every alignment, odd ones first */
         memset(b, 0, 32);
@@ -287,7 +430,7 @@ test_bulk_memory(void)
     uint8_t *m;
 
     wrt_rt_init(&e.rt, names, 3, 100);
-    CHECK(wrt_memory_init(&e.mem, 1, 1) == 0);
+    CHECK(wrt_memory_init(&e.mem, NULL, 1, 1) == 0);
     m = e.mem.base;
 
     /* fill: only the low byte of the value counts. */
@@ -335,7 +478,7 @@ test_bulk_memory(void)
     wrt_memory_free(&e.mem);
 
     /* A memory of size 0 (base NULL) with n == 0 at offset 0 is fine. */
-    CHECK(wrt_memory_init(&e.mem, 0, 0) == 0);
+    CHECK(wrt_memory_init(&e.mem, NULL, 0, 0) == 0);
     CHECK(bulk(&e, do_fill, 0, 0, 0) == WRT_TRAP_NONE);
     CHECK(bulk(&e, do_copy, 0, 0, 0) == WRT_TRAP_NONE);
     CHECK(bulk(&e, do_init, 0, 0, 0) == WRT_TRAP_NONE);
@@ -388,7 +531,7 @@ test_tables(void)
     void **t;
 
     wrt_rt_init(&e.rt, names, 3, 100);
-    CHECK(wrt_table_init(&e.tab, 0, 4) == 0);
+    CHECK(wrt_table_init(&e.tab, NULL, 0, 4) == 0);
     CHECK(wrt_table_size(&e.tab) == 0);
     CHECK(bulk(&e, do_tfill, 0, 0, 0) == WRT_TRAP_NONE);
     CHECK(bulk(&e, do_tfill, 1, 0, 0) == WRT_TRAP_TABLE_OOB);
@@ -448,7 +591,7 @@ test_tables(void)
     CHECK(bulk(&e, do_tget, 4, 0, 0) == WRT_TRAP_TABLE_OOB);
     wrt_table_free(&e.tab);
 
-    CHECK(wrt_table_init(&e.tab, 3, 2) == -1);
+    CHECK(wrt_table_init(&e.tab, NULL, 3, 2) == -1);
     wrt_table_free(&e.tab);
 }
 
@@ -473,7 +616,7 @@ test_indirect(void)
 
     f_ok.sig = same_text;   /* equal by content, not by pointer */
     wrt_rt_init(&e.rt, names, 3, 100);
-    CHECK(wrt_table_init(&e.tab, 3, 3) == 0);
+    CHECK(wrt_table_init(&e.tab, NULL, 3, 3) == 0);
     e.tab.elems[0] = &f_ok;
     e.tab.elems[1] = &f_bad;
     e.reached = 0;
@@ -627,7 +770,9 @@ main(void)
 {
     test_memory_grow();
     test_bounds();
+    test_heap();
     test_byte_order();
+    test_soft_sqrt();
     test_bulk_memory();
     test_tables();
     test_indirect();

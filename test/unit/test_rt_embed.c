@@ -74,9 +74,20 @@ test_limits(void)
     CHECK(wrt_embed_error(&e, "import \"%s\" \"%s\" is not bound", "host",
                           "log") == WRT_EMBED_ERROR);
     CHECK(strcmp(e.message, "import \"host\" \"log\" is not bound") == 0);
+    /* The conversions messages use, formatted without stdio. */
+    CHECK(wrt_embed_error(&e, "%d %d %u %s%% %d", -2147483647 - 1, 0,
+                          4294967295u, "x", 42) == WRT_EMBED_ERROR);
+    CHECK(strcmp(e.message, "-2147483648 0 4294967295 x% 42") == 0);
     /* Long messages are cut to the buffer, NUL-terminated. */
-    CHECK(wrt_embed_error(&e, "%0300d", 7) == WRT_EMBED_ERROR);
-    CHECK(strlen(e.message) == sizeof e.message - 1);
+    {
+        char long_text[300];
+        memset(long_text, 'y', sizeof long_text - 1);
+        long_text[sizeof long_text - 1] = '\0';
+        CHECK(wrt_embed_error(&e, "%s%d", long_text, 7) == WRT_EMBED_ERROR);
+        CHECK(strlen(e.message) == sizeof e.message - 1);
+        CHECK(wrt_embed_error(&e, "%u", 123u) == WRT_EMBED_ERROR);
+        CHECK(strcmp(e.message, "123") == 0);
+    }
 }
 
 static void

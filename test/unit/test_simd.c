@@ -1050,7 +1050,7 @@ check_memory(void)
     uint32_t end;
 
     wrt_rt_init(&rt, NULL, 0, 100);
-    if (wrt_memory_init(&mem, 1, 1) != 0) {
+    if (wrt_memory_init(&mem, NULL, 1, 1) != 0) {
         printf("FAIL memory init\n");
         failures++;
         return;

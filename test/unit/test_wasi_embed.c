@@ -308,7 +308,7 @@ int
 main(void)
 {
     wrt_rt_init(&rt, NULL, 0, 100);
-    CHECK(wrt_memory_init(&mem, 1, 1) == 0);
+    CHECK(wrt_memory_init(&mem, NULL, 1, 1) == 0);
     test_nothing_granted();
     test_args();
     test_grant_stdio();

@@ -149,7 +149,7 @@ test_no_memory(void)
     CHECK(guest_range(NULL, 0, 0, &p) == 0);
     CHECK(guest_range(NULL, 0, 1, &p) == EFAULT_);
     CHECK(guest_range(NULL, 1, 0, &p) == EFAULT_);
-    CHECK(wrt_memory_init(&empty, 0, 0) == 0);
+    CHECK(wrt_memory_init(&empty, NULL, 0, 0) == 0);
     CHECK(guest_range(&empty, 0, 0, &p) == 0);
     CHECK(guest_write_bytes(&empty, 0, "", 0) == 0);
     CHECK(guest_write_u8(&empty, 0, 1) == EFAULT_);
@@ -309,7 +309,7 @@ main(void)
 {
     WrtMemory m;
 
-    CHECK(wrt_memory_init(&m, 1, 1) == 0);
+    CHECK(wrt_memory_init(&m, NULL, 1, 1) == 0);
     test_ranges(&m);
     test_scalars(&m);
     test_iovecs(&m);
