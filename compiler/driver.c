@@ -283,6 +283,15 @@ run_jobs(Job *jobs, size_t n, bool verbose)
     return true;
 }
 
+/* run_jobs as a DriverStatus: a failure is the tool's, or the interrupt's. */
+static DriverStatus
+run_status(Job *jobs, size_t n, bool verbose)
+{
+    if (run_jobs(jobs, n, verbose))
+        return DRIVER_OK;
+    return interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
+}
+
 static bool
 file_exists(const char *dir, const char *rel)
 {
@@ -428,7 +437,7 @@ add_compile_flags(Argv *av, const DriverOpts *o)
     if (o->mode == DRIVER_LIB) {
         argv_push(av, arena_printf(av->a, "-DWRT_PREFIX=%s", o->prefix));
         /* firmware links at fixed addresses: no GOT on bare metal */
-        if (o->target == NULL || !driver_target_freestanding(o->target))
+        if (!driver_target_freestanding(o->target))
             argv_push(av, "-fPIC");
         argv_push(av, "-fno-math-errno");
     }
@@ -834,8 +843,19 @@ publish_runtime(Arena *a, const DriverOpts *o, const Argv *objs, RtPlan *p)
                 "them as %s: %s\n", p->dir, p->entry, strerror(err));
 }
 
+/* The module object cobj, then the runtime objects objs in rtdir. */
+static void
+push_objects(Argv *av, const char *cobj, const char *rtdir, const Argv *objs)
+{
+    size_t i;
+
+    argv_push(av, cobj);
+    for (i = 0; i < objs->n; i++)
+        argv_push(av, arena_printf(av->a, "%s/%s", rtdir, objs->v[i]));
+}
+
 /* Link the module object cobj with the runtime objects into `output`. */
-static bool
+static DriverStatus
 link_exe(Arena *a, const DriverOpts *o, const char *cobj, const char *rtdir,
          const Argv *objs, const char *output)
 {
@@ -846,16 +866,14 @@ link_exe(Arena *a, const DriverOpts *o, const char *cobj, const char *rtdir,
     begin_command(&lj.argv, o);
     for (i = 0; i < o->ncflags; i++)
         argv_push(&lj.argv, o->cflags[i]);
-    argv_push(&lj.argv, cobj);
-    for (i = 0; i < objs->n; i++)
-        argv_push(&lj.argv, arena_printf(a, "%s/%s", rtdir, objs->v[i]));
+    push_objects(&lj.argv, cobj, rtdir, objs);
     for (i = 0; i < o->nldflags; i++)
         argv_push(&lj.argv, o->ldflags[i]);
     argv_push(&lj.argv, "-o");
     argv_push(&lj.argv, output);
     argv_push(&lj.argv, "-lm");
     argv_push(&lj.argv, "-lpthread");
-    return run_jobs(&lj, 1, o->verbose);
+    return run_status(&lj, 1, o->verbose);
 }
 
 /*
@@ -870,19 +888,18 @@ archive_lib(Arena *a, const DriverOpts *o, const char *cobj,
 {
     Job aj = { { 0 }, 0, 0, 0, false, "archiver" };
     char *tmp = arena_printf(a, "%s.w2c-tmp%ld", output, (long)getpid());
-    size_t i;
+    DriverStatus s;
 
     aj.argv.a = a;
     argv_push_words(&aj.argv, o->ar);
     argv_push(&aj.argv, "rcs");
     argv_push(&aj.argv, tmp);
-    argv_push(&aj.argv, cobj);
-    for (i = 0; i < objs->n; i++)
-        argv_push(&aj.argv, arena_printf(a, "%s/%s", rtdir, objs->v[i]));
+    push_objects(&aj.argv, cobj, rtdir, objs);
     (void)unlink(tmp);
-    if (!run_jobs(&aj, 1, o->verbose)) {
+    s = run_status(&aj, 1, o->verbose);
+    if (s != DRIVER_OK) {
         (void)unlink(tmp);
-        return interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
+        return s;
     }
     if (rename(tmp, output) != 0) {
         fprintf(stderr, "%s: error: cannot write: %s\n", output,
@@ -913,7 +930,7 @@ build_with_runtime(Arena *a, const DriverOpts *o, const char *csrc,
      * wasi-rt/x.c never share an object. */
     rel.a = a;
     argv_push_words(&rel, W2C_RUNTIME_SOURCES);
-    if (o->target != NULL && driver_target_freestanding(o->target)) {
+    if (driver_target_freestanding(o->target)) {
         /* no WASI on bare metal: the rt/ sources only */
         size_t n = 0;
         for (i = 0; i < rel.n; i++)
@@ -953,21 +970,18 @@ build_with_runtime(Arena *a, const DriverOpts *o, const char *csrc,
     }
 
     t0 = driver_now();
-    if (!run_jobs(jobs, njobs, o->verbose)) {
-        s = interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
+    s = run_status(jobs, njobs, o->verbose);
+    if (s != DRIVER_OK)
         goto done;
-    }
     t1 = driver_now();
     if (o->verbose)
         fprintf(stderr, "w2c: phase cc: %.2f ms\n", (t1 - t0) * 1e3);
     if (plan.is_private)
         publish_runtime(a, o, &objs, &plan);
 
-    if (o->mode == DRIVER_LIB) {
-        s = archive_lib(a, o, cobj, plan.dir, &objs, output);
-    } else if (!link_exe(a, o, cobj, plan.dir, &objs, output)) {
-        s = interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
-    }
+    s = o->mode == DRIVER_LIB
+            ? archive_lib(a, o, cobj, plan.dir, &objs, output)
+            : link_exe(a, o, cobj, plan.dir, &objs, output);
     if (s == DRIVER_OK && o->verbose)
         fprintf(stderr, "w2c: phase %s: %.2f ms\n",
                 o->mode == DRIVER_LIB ? "ar" : "link",
@@ -984,6 +998,7 @@ build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
 {
     Job j = { { 0 }, 0, 0, 0, false, NULL };
     double t0;
+    DriverStatus s;
 
     j.argv.a = a;
     begin_command(&j.argv, o);
@@ -993,19 +1008,21 @@ build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
     argv_push(&j.argv, "-o");
     argv_push(&j.argv, output);
     t0 = driver_now();
-    if (!run_jobs(&j, 1, o->verbose))
-        return interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
-    if (o->verbose)
+    s = run_status(&j, 1, o->verbose);
+    if (s == DRIVER_OK && o->verbose)
         fprintf(stderr, "w2c: phase cc: %.2f ms\n",
                 (driver_now() - t0) * 1e3);
-    return DRIVER_OK;
+    return s;
 }
 
 bool
 driver_target_freestanding(const char *triple)
 {
-    size_t n = strlen(triple);
+    size_t n;
 
+    if (triple == NULL)
+        return false;
+    n = strlen(triple);
     return strstr(triple, "-none-") != NULL ||
            (n >= 4 && strcmp(triple + n - 4, "-elf") == 0);
 }

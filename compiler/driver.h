@@ -52,7 +52,8 @@ typedef struct DriverOpts {
  * Whether the --target triple is a bare-metal one (holding "-none-" or
  * ending in "-elf"): no executables, no WASI; the runtime (rt/ only) is
  * compiled with -ffreestanding and takes memory from the host's buffer.
- * The triple itself must already be well formed (main.c checks that).
+ * The triple itself must already be well formed (main.c checks that);
+ * NULL, this machine, is not bare metal.
  */
 bool driver_target_freestanding(const char *triple);
 

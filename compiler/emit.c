@@ -140,15 +140,17 @@ imports_need_memory(const Module *m)
     return false;
 }
 
-/* The --emit= spelling of a public API mode, for messages. */
-static const char *
-mode_name(EmitMode mode)
+const char *
+emit_mode_name(EmitMode mode)
 {
     switch (mode) {
+    case EMIT_EXE: return "exe";
     case EMIT_OBJ: return "obj";
+    case EMIT_C: return "c";
     case EMIT_LIB: return "lib";
-    default: return "c";
+    case EMIT_RAW: break;
     }
+    return "raw";
 }
 
 /*
@@ -212,7 +214,7 @@ check_api_imports(const Module *m, const EmitOpts *o, Diag *d)
                                "import a %s; export it from the module "
                                "instead", (int)im->module.len,
                                im->module.ptr, (int)im->name.len,
-                               im->name.ptr, mode_name(o->mode),
+                               im->name.ptr, emit_mode_name(o->mode),
                                im->kind == EXT_MEMORY ? "memory" : "table");
         } else if (str_is(im->module, WASI_MODULE) && o->freestanding) {
             ok = diag_error_at(d, im->offset,
@@ -1154,22 +1156,17 @@ emit_instantiate(EmitCtx *e, CWriter *c)
         const Memory *mem = &m->mems[i];
         if (mem->is_import)
             continue;
-        if (e->api) {
-            /* the host's limit (w2c_limits, else --max-memory) applies */
-            cw_line(c, "if (wrt_memory_init(&inst->mem%u_storage, "
-                    "inst->rt.heap, %lluu,", (unsigned)i,
-                    (unsigned long long)mem->lim.min);
+        cw_line(c, "if (wrt_memory_init(&inst->mem%u_storage, "
+                "inst->rt.heap, %lluu,", (unsigned)i,
+                (unsigned long long)mem->lim.min);
+        if (e->api)     /* the host's limit (w2c_limits, else --max-memory) */
             cw_line(c, "                    wrt_embed_max_pages(&inst->embed, "
                     "%lluu)) != 0)",
                     (unsigned long long)(mem->lim.has_max ? mem->lim.max
                                                           : 65536));
-        } else {
-            cw_line(c, "if (wrt_memory_init(&inst->mem%u_storage, "
-                    "inst->rt.heap, %lluu,", (unsigned)i,
-                    (unsigned long long)mem->lim.min);
+        else
             cw_line(c, "                    %lluu) != 0)",
                     (unsigned long long)memory_max(e->o, mem));
-        }
         cw_line(c, "    wrt_trap(&inst->rt, WRT_NO_FUNC, "
                 "WRT_TRAP_MEMORY_INIT);");
     }

@@ -32,6 +32,9 @@ typedef enum EmitMode {
                    run inside wrt_call */
 } EmitMode;
 
+/* The --emit= spelling of mode ("exe", "lib", ...), for messages. */
+const char *emit_mode_name(EmitMode mode);
+
 /* Whether mode produces the public embedding API. */
 static inline bool
 emit_mode_is_public(EmitMode mode)

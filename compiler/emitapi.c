@@ -31,6 +31,7 @@
  */
 #include "emitapi.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,19 @@ api_type(ValType t)
     }
 }
 
+/* The parameters of the instance and the imports struct (arena strings). */
+static const char *
+self_param(EmitCtx *e)
+{
+    return arena_printf(e->a, "%s_instance *inst", e->prefix);
+}
+
+static const char *
+imports_param(EmitCtx *e)
+{
+    return arena_printf(e->a, "const %s_imports *imports", e->prefix);
+}
+
 /*
  * head, then items separated by ", " and followed by tail, wrapped before
  * column 80 with continuation lines aligned after head (a long head: 8
@@ -159,7 +173,7 @@ wrapper_params(EmitCtx *e, const FuncType *ft, uint32_t *n)
     uint32_t k;
 
     *n = 0;
-    v[(*n)++] = arena_printf(e->a, "%s_instance *inst", e->prefix);
+    v[(*n)++] = self_param(e);
     for (k = 0; k < ft->nparams; k++)
         v[(*n)++] = emit_declare(e->a, api_type(ft->params[k]),
                                  arena_printf(e->a, "a%u", (unsigned)k));
@@ -176,25 +190,29 @@ wrapper_params(EmitCtx *e, const FuncType *ft, uint32_t *n)
  * Whether the host's function for an import has another C type than the
  * instance calls it with, so that an adapter (host<i>) sits between them:
  * several results (the host stores them through pointers), v128 (bytes in
- * the header), funcref (const in the header), or f32 and f64 (the module's
- * functions pass them with WRT_FPCALL, the host's with the C convention).
+ * the header) or funcref (const in the header).  ADAPT_FPCALL: only the
+ * calling convention may differ (f32 and f64 pass with WRT_FPCALL in the
+ * module, with the C convention in the host), which is so only where
+ * wrt.h says WRT_FPCALL_DIFFERS; elsewhere the host's function is bound
+ * directly.
  */
-static bool
-needs_adapter(const FuncType *ft)
+enum { ADAPT_NONE, ADAPT_FPCALL, ADAPT_TYPES };
+
+static int
+adapter_kind(const FuncType *ft)
 {
     uint32_t k;
+    bool fp = emitfn_has_float(ft);
 
     if (ft->nresults > 1)
-        return true;
+        return ADAPT_TYPES;
     for (k = 0; k < ft->nparams; k++)
-        if (ft->params[k] != VT_I32 && ft->params[k] != VT_I64 &&
-            ft->params[k] != VT_EXTERNREF)
-            return true;
+        if (ft->params[k] == VT_V128 || ft->params[k] == VT_FUNCREF)
+            return ADAPT_TYPES;
     for (k = 0; k < ft->nresults; k++)
-        if (ft->results[k] != VT_I32 && ft->results[k] != VT_I64 &&
-            ft->results[k] != VT_EXTERNREF)
-            return true;
-    return false;
+        if (ft->results[k] == VT_V128 || ft->results[k] == VT_FUNCREF)
+            return ADAPT_TYPES;
+    return fp ? ADAPT_FPCALL : ADAPT_NONE;
 }
 
 /* "(i32 i32) -> ()" or "global i32" / "mutable global i32" for comments. */
@@ -389,24 +407,45 @@ emit_api_exports_protos(EmitCtx *e, CWriter *h)
 }
 
 /*
- * One prototype: head and the parameters (up to three, the last ones may
- * be NULL), every "%s" in them replaced by the prefix.
+ * A life-cycle function's declaration in the header (tail ");") or the
+ * first line(s) of its definition in the .c (tail ")"): head, then the
+ * parameters up to the first NULL (at most four), wrapped by emit_wrapped.
  */
 static void
-proto(EmitCtx *e, CWriter *h, const char *head, const char *p1,
-      const char *p2, const char *p3)
+signature(CWriter *w, const char *head, const char *tail, ...)
 {
-    const char *v[3];
+    const char *v[5];
     uint32_t n = 0;
+    va_list ap;
 
-    v[n++] = arena_printf(e->a, p1, e->prefix);
-    if (p2 != NULL)
-        v[n++] = arena_printf(e->a, p2, e->prefix);
-    if (p3 != NULL)
-        v[n++] = arena_printf(e->a, p3, e->prefix);
-    emit_wrapped(h, 0, arena_printf(e->a, head, e->prefix, e->prefix), v, n,
-                 ");");
+    va_start(ap, tail);
+    while ((v[n] = va_arg(ap, const char *)) != NULL)
+        if (++n == sizeof v / sizeof v[0])
+            BUG("signature: more than four parameters");
+    va_end(ap);
+    emit_wrapped(w, 0, head, v, n, tail);
 }
+
+/*
+ * P_wasi_*, the WASI grants: the suffix, the parameters after the instance
+ * (the second may be NULL) and the runtime call that makes the grant.
+ */
+static const struct {
+    const char *name, *param1, *param2, *call;
+} wasi_grants[] = {
+    {"args", "int argc", "const char *const *argv",
+     "wasi_ctx_set_args(inst->wasi, argc, argv)"},
+    {"env", "const char *name_value", NULL,
+     "wasi_ctx_grant_env(inst->wasi, name_value)"},
+    {"dir", "const char *host_path", "const char *guest_path",
+     "wasi_ctx_grant_dir(inst->wasi, host_path, guest_path)"},
+    {"stdio", "int guest_fd", "int host_fd",
+     "wasi_ctx_grant_stdio(inst->wasi, guest_fd, host_fd)"},
+};
+
+#define LIMITS_PARAM "const w2c_limits *limits"
+#define ON_TRAP_PARAM \
+    "void (*fn)(void *ctx, w2c_status status, const char *message)"
 
 /* Self-contained (stddef.h and stdint.h only), the instance opaque. */
 void
@@ -468,8 +507,8 @@ emitapi_header(EmitCtx *e, CWriter *h)
             "Nothing of the");
     cw_line(h, " * module runs yet.");
     cw_line(h, " */");
-    proto(e, h, "%s_instance *%s_new(", "const %s_imports *imports",
-          "const w2c_limits *limits", NULL);
+    signature(h, arena_printf(e->a, "%s_instance *%s_new(", P, P), ");",
+              imports_param(e), LIMITS_PARAM, NULL);
     cw_line(h, "/*");
     cw_line(h, " * The same with everything of the instance (its state, "
             "tables and linear");
@@ -483,15 +522,9 @@ emitapi_header(EmitCtx *e, CWriter *h)
     cw_line(h, " * memory.grow fails past the end.  NULL when buf cannot "
             "hold the instance.");
     cw_line(h, " */");
-    {
-        const char *v[4];
-        v[0] = "void *buf";
-        v[1] = "size_t size";
-        v[2] = arena_printf(e->a, "const %s_imports *imports", P);
-        v[3] = "const w2c_limits *limits";
-        emit_wrapped(h, 0, arena_printf(e->a, "%s_instance *%s_new_in(", P, P),
-                     v, 4, ");");
-    }
+    signature(h, arena_printf(e->a, "%s_instance *%s_new_in(", P, P), ");",
+              "void *buf", "size_t size", imports_param(e), LIMITS_PARAM,
+              NULL);
     if (e->has_wasi) {
         cw_line(h, "/*");
         cw_line(h, " * WASI capabilities, each before %s_start.  The guest "
@@ -506,14 +539,11 @@ emitapi_header(EmitCtx *e, CWriter *h)
                 "lives; -1 closes");
         cw_line(h, " * it).  W2C_OK, or W2C_ERROR with %s_error_message.", P);
         cw_line(h, " */");
-        proto(e, h, "w2c_status %s_wasi_args(", "%s_instance *inst",
-              "int argc", "const char *const *argv");
-        proto(e, h, "w2c_status %s_wasi_env(", "%s_instance *inst",
-              "const char *name_value", NULL);
-        proto(e, h, "w2c_status %s_wasi_dir(", "%s_instance *inst",
-              "const char *host_path", "const char *guest_path");
-        proto(e, h, "w2c_status %s_wasi_stdio(", "%s_instance *inst",
-              "int guest_fd", "int host_fd");
+        for (i = 0; i < sizeof wasi_grants / sizeof wasi_grants[0]; i++)
+            signature(h, arena_printf(e->a, "w2c_status %s_wasi_%s(", P,
+                                      wasi_grants[i].name), ");",
+                      self_param(e), wasi_grants[i].param1,
+                      wasi_grants[i].param2, NULL);
     }
     cw_line(h, "/*");
     cw_line(h, " * Instantiate: check that every import is bound, create "
@@ -538,9 +568,8 @@ emitapi_header(EmitCtx *e, CWriter *h)
     cw_line(h, " * %s_error_message gives.  NULL: no callback (the "
             "default).", P);
     cw_line(h, " */");
-    proto(e, h, "void %s_on_trap(", "%s_instance *inst",
-          "void (*fn)(void *ctx, w2c_status status, const char *message)",
-          "void *ctx");
+    signature(h, arena_printf(e->a, "void %s_on_trap(", P), ");",
+              self_param(e), ON_TRAP_PARAM, "void *ctx", NULL);
     cw_line(h, "/* Free the instance and all it owns; NULL is ignored. */");
     cw_line(h, "void %s_free(%s_instance *inst);", P, P);
     cw_raw(h, "\n", 1);
@@ -664,11 +693,20 @@ emitapi_adapters(EmitCtx *e, CWriter *c)
         const char **args, *head;
         uint32_t nargs;
 
-        if (name == NULL || !needs_adapter(ft))
+        int kind = adapter_kind(ft);
+
+        if (name == NULL || kind == ADAPT_NONE)
             continue;
         cw_printf(c, "/* ");
         emit_import_name(c, m, f->import);
-        cw_printf(c, ": the host's function has the header's types */\n");
+        if (kind == ADAPT_FPCALL) {
+            cw_printf(c, ": the host's function passes floats its own "
+                      "way */\n");
+            cw_line(c, "#if WRT_FPCALL_DIFFERS");
+        } else {
+            cw_printf(c, ": the host's function has the header's "
+                      "types */\n");
+        }
         cw_printf(c, "static %s%s\nhost%u", e->type_cc[f->type], ret,
                   (unsigned)i);
         emitfn_params(e, c, f->type, "void *ctx", "a", false);
@@ -726,6 +764,8 @@ emitapi_adapters(EmitCtx *e, CWriter *c)
             cw_line(c, "    return ret;");
         }
         cw_line(c, "}");
+        if (kind == ADAPT_FPCALL)
+            cw_line(c, "#endif");
         cw_raw(c, "\n", 1);
     }
 }
@@ -795,14 +835,25 @@ emit_api_new(EmitCtx *e, CWriter *c)
                 cw_line(c, "    inst->%s = wasi_%.*s;", f->cname,
                         (int)im->name.len, im->name.ptr);
                 cw_line(c, "    inst->%s_ctx = inst->wasi;", f->cname);
-            } else if (needs_adapter(func_type(m, f))) {
-                cw_line(c, "    inst->%s = host%u;", f->cname,
-                        (unsigned)im->index);
-                cw_line(c, "    inst->%s_ctx = inst;", f->cname);
             } else {
-                cw_line(c, "    inst->%s = inst->imports.%s;", f->cname, name);
-                cw_line(c, "    inst->%s_ctx = inst->imports.%s_ctx;",
-                        f->cname, name);
+                int kind = adapter_kind(func_type(m, f));
+                if (kind == ADAPT_FPCALL)
+                    cw_printf(c, "#if WRT_FPCALL_DIFFERS\n");
+                if (kind != ADAPT_NONE) {
+                    cw_line(c, "    inst->%s = host%u;", f->cname,
+                            (unsigned)im->index);
+                    cw_line(c, "    inst->%s_ctx = inst;", f->cname);
+                }
+                if (kind == ADAPT_FPCALL)
+                    cw_printf(c, "#else\n");
+                if (kind != ADAPT_TYPES) {
+                    cw_line(c, "    inst->%s = inst->imports.%s;", f->cname,
+                            name);
+                    cw_line(c, "    inst->%s_ctx = inst->imports.%s_ctx;",
+                            f->cname, name);
+                }
+                if (kind == ADAPT_FPCALL)
+                    cw_printf(c, "#endif\n");
             }
         } else if (im->kind == EXT_GLOBAL) {
             const Global *g = &m->globals[im->index];
@@ -819,17 +870,16 @@ emit_api_new(EmitCtx *e, CWriter *c)
     cw_raw(c, "\n", 1);
 
     cw_line(c, "%s_instance *", P);
-    cw_line(c, "%s_new(const %s_imports *imports, const w2c_limits *limits)",
-            P, P);
+    signature(c, arena_printf(e->a, "%s_new(", P), ")", imports_param(e),
+              LIMITS_PARAM, NULL);
     cw_line(c, "{");
     cw_line(c, "    return setup(NULL, imports, limits);");
     cw_line(c, "}");
     cw_raw(c, "\n", 1);
 
     cw_line(c, "%s_instance *", P);
-    cw_line(c, "%s_new_in(void *buf, size_t size, const %s_imports *imports,",
-            P, P);
-    cw_line(c, "%*sconst w2c_limits *limits)", (int)strlen(P) + 8, "");
+    signature(c, arena_printf(e->a, "%s_new_in(", P), ")", "void *buf",
+              "size_t size", imports_param(e), LIMITS_PARAM, NULL);
     cw_line(c, "{");
     cw_line(c, "    WrtHeap *heap = wrt_heap_in(buf, size);");
     cw_raw(c, "\n", 1);
@@ -848,10 +898,8 @@ emit_api_new(EmitCtx *e, CWriter *c)
     cw_line(c, "}");
     cw_raw(c, "\n", 1);
     cw_line(c, "void");
-    cw_line(c, "%s_on_trap(%s_instance *inst,", P, P);
-    cw_line(c, "%*svoid (*fn)(void *ctx, w2c_status status, "
-            "const char *message),", (int)strlen(P) + 9, "");
-    cw_line(c, "%*svoid *ctx)", (int)strlen(P) + 9, "");
+    signature(c, arena_printf(e->a, "%s_on_trap(", P), ")", self_param(e),
+              ON_TRAP_PARAM, "void *ctx", NULL);
     cw_line(c, "{");
     cw_line(c, "    inst->on_trap = fn;");
     cw_line(c, "    inst->on_trap_ctx = ctx;");
@@ -921,33 +969,19 @@ emit_api_errors(EmitCtx *e, CWriter *c, bool has_host_imports,
 static void
 emit_api_wasi(EmitCtx *e, CWriter *c)
 {
-    static const struct {
-        const char *name, *params, *call;
-    } grants[] = {
-        {"args", "int argc, const char *const *argv",
-         "wasi_ctx_set_args(inst->wasi, argc, argv)"},
-        {"env", "const char *name_value",
-         "wasi_ctx_grant_env(inst->wasi, name_value)"},
-        {"dir", "const char *host_path, const char *guest_path",
-         "wasi_ctx_grant_dir(inst->wasi, host_path, guest_path)"},
-        {"stdio", "int guest_fd, int host_fd",
-         "wasi_ctx_grant_stdio(inst->wasi, guest_fd, host_fd)"},
-    };
     const char *P = e->prefix;
     size_t i;
 
-    for (i = 0; i < sizeof grants / sizeof grants[0]; i++) {
-        const char *v[2];
-        v[0] = arena_printf(e->a, "%s_instance *inst", P);
-        v[1] = grants[i].params;
+    for (i = 0; i < sizeof wasi_grants / sizeof wasi_grants[0]; i++) {
         cw_line(c, "w2c_status");
-        emit_wrapped(c, 0, arena_printf(e->a, "%s_wasi_%s(", P,
-                                        grants[i].name), v, 2, ")");
+        signature(c, arena_printf(e->a, "%s_wasi_%s(", P,
+                                  wasi_grants[i].name), ")", self_param(e),
+                  wasi_grants[i].param1, wasi_grants[i].param2, NULL);
         cw_line(c, "{");
         cw_line(c, "    if (inst->embed.state != WRT_EMBED_NEW)");
         cw_line(c, "        return started(inst, \"%s_wasi_%s\");", P,
-                grants[i].name);
-        cw_line(c, "    if (%s != 0)", grants[i].call);
+                wasi_grants[i].name);
+        cw_line(c, "    if (%s != 0)", wasi_grants[i].call);
         cw_line(c, "        return refused(inst);");
         cw_line(c, "    return W2C_OK;");
         cw_line(c, "}");
@@ -1045,8 +1079,6 @@ emit_api_func_export(EmitCtx *e, CWriter *c, uint32_t xi)
     const char **v, **args;
     uint32_t k, n;
 
-    cw_line(c, "/* %s_%s runs call%u inside wrt_embed_call */", P, x->cname,
-            (unsigned)xi);
     cw_line(c, "struct call%u_args {", (unsigned)xi);
     cw_line(c, "    %s_instance *inst;", P);
     for (k = 0; k < ft->nparams; k++)
@@ -1134,6 +1166,9 @@ emit_api_exports(EmitCtx *e, CWriter *c)
 
         cw_printf(c, "/* ");
         emit_export_name(c, x);
+        if (x->kind == EXT_FUNC)
+            cw_printf(c, ": %s_%s runs call%u inside wrt_embed_call", P,
+                      x->cname, (unsigned)i);
         cw_printf(c, " */\n");
         switch (x->kind) {
         case EXT_FUNC:

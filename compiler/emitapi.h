@@ -41,7 +41,8 @@ void emitapi_status_check(CWriter *c);
 void emitapi_header(EmitCtx *e, CWriter *h);
 
 /* After the instance struct: getv128/putv128, when v128 globals need them
-   (they are kept as the header's w2c_v128, see emitfn_global_get). */
+   (they are kept as the header's w2c_v128; emitfn.c reads and writes
+   them through these). */
 void emitapi_v128_helpers(EmitCtx *e, CWriter *c);
 
 /* After the descriptor table: the adapters host<i> between the instance

@@ -852,12 +852,13 @@ emit_call_indirect(Fn *fn, const Instr *in)
 
 /* ---- the instruction walk ------------------------------------------------ */
 
+/* Global g as an lvalue over inst: "inst->g1_x", "*inst->g0" (imports). */
 static const char *
-global_ref(Fn *fn, uint32_t g)
+global_ref(EmitCtx *e, uint32_t g)
 {
-    const Global *gl = &fn->m->globals[g];
+    const Global *gl = &e->m->globals[g];
 
-    return arena_printf(fn->e->a, gl->is_import ? "*inst->%s" : "inst->%s",
+    return arena_printf(e->a, gl->is_import ? "*inst->%s" : "inst->%s",
                         gl->cname);
 }
 
@@ -881,15 +882,13 @@ global_addr(EmitCtx *e, uint32_t g)
                         gl->cname);
 }
 
-const char *
-emitfn_global_get(EmitCtx *e, uint32_t g)
+/* The value of global g as one C expression over inst (arena string). */
+static const char *
+global_get(EmitCtx *e, uint32_t g)
 {
-    const Global *gl = &e->m->globals[g];
-
     if (is_api_v128(e, g))
         return arena_printf(e->a, "getv128(%s)", global_addr(e, g));
-    return arena_printf(e->a, gl->is_import ? "*inst->%s" : "inst->%s",
-                        gl->cname);
+    return global_ref(e, g);
 }
 
 /*
@@ -1049,15 +1048,14 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_GLOBAL_GET:
         d = push(fn, m->globals[in->imm.idx].type);
-        stmt(fn, "%s = %s;", slot(fn, d),
-             emitfn_global_get(fn->e, in->imm.idx));
+        stmt(fn, "%s = %s;", slot(fn, d), global_get(fn->e, in->imm.idx));
         break;
     case OP_GLOBAL_SET:
         if (is_api_v128(fn->e, in->imm.idx))
             stmt(fn, "putv128(%s, %s);", global_addr(fn->e, in->imm.idx),
                  top(fn, 0));
         else
-            stmt(fn, "%s = %s;", global_ref(fn, in->imm.idx), top(fn, 0));
+            stmt(fn, "%s = %s;", global_ref(fn->e, in->imm.idx), top(fn, 0));
         pop(fn, 1);
         break;
     case OP_I32_CONST:
@@ -1214,7 +1212,7 @@ emitfn_const_expr(EmitCtx *e, const Expr *x, const char **out)
             v = arena_printf(e->a, "&inst->funcs[%u]", (unsigned)in->imm.idx);
             break;
         case OP_GLOBAL_GET:
-            v = emitfn_global_get(e, in->imm.idx);
+            v = global_get(e, in->imm.idx);
             break;
         case OP_I32_ADD: case OP_I64_ADD:
         case OP_I32_SUB: case OP_I64_SUB:

@@ -86,13 +86,6 @@ void emitfn_type_text(CWriter *w, const FuncType *ft);
 void emitfn_comment_str(CWriter *w, Str s);
 
 /*
- * The value of global g as one C expression over inst (arena string):
- * "inst->g1_x", "*inst->g0" for imports, "getv128(...)" for a v128 global
- * of the public API.
- */
-const char *emitfn_global_get(EmitCtx *e, uint32_t g);
-
-/*
  * A constant expression ("validation: constant expressions") as one C
  * expression over inst, in *out (arena).  Handles the 2.0 forms plus the
  * extended-const add/sub/mul.  Returns false after recording a diagnostic.

@@ -116,7 +116,7 @@ static const char usage_text[] =
     "\n"
     "INPUT is a binary module (.wasm) or a module in the text format (.wat)\n"
     "\n"
-    "not supported yet: --bounds=guard, -j, freestanding targets\n"
+    "not supported yet: --bounds=guard, -j\n"
     "\n"
     "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
     "3 the C compiler failed\n";
@@ -409,21 +409,6 @@ env_command(const char *var, const char *dflt)
 }
 
 static const char *
-emit_name(EmitMode mode)
-{
-    switch (mode) {
-    case EMIT_OBJ:
-        return "obj";
-    case EMIT_LIB:
-        return "lib";
-    case EMIT_C:
-        return "c";
-    default:
-        return "exe";
-    }
-}
-
-static const char *
 base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
@@ -532,9 +517,8 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
         o->env.n + o->pass_env.n + o->dirs.n + o->listen.n > 0)
         usage_error("--dir, --env, --pass-env and --listen grant "
                     "capabilities to executables; they do not apply to "
-                    "--emit=%s", emit_name(o->emit));
-    if (o->target != NULL && driver_target_freestanding(o->target) &&
-        o->emit == EMIT_EXE) {
+                    "--emit=%s", emit_mode_name(o->emit));
+    if (driver_target_freestanding(o->target) && o->emit == EMIT_EXE) {
         fprintf(stderr, "w2c: error: --target=%s: a freestanding target "
                 "has no executables; use --emit=lib, --emit=obj or "
                 "--emit=c\n", o->target);
@@ -894,8 +878,7 @@ compile(const Options *o, const char *argv0)
     eo.max_memory_pages = o->max_memory_pages;
     eo.max_call_depth = o->max_call_depth;
     eo.offsets = o->offsets;
-    eo.freestanding = o->target != NULL &&
-                      driver_target_freestanding(o->target);
+    eo.freestanding = driver_target_freestanding(o->target);
     cw_init(&c);
     cw_init(&h);
     ok = ok && emit_check_imports(m, &eo, &d) && names_assign(a, m, &d) &&

@@ -193,9 +193,8 @@ wrt_heap_in(void *buf, size_t size)
         return NULL;
     heap = (WrtHeap *)h;
     heap->low = (uint8_t *)(h + align_up(sizeof *heap));
+    /* low is aligned and at most end, so high >= low */
     heap->high = (uint8_t *)(end & ~(uintptr_t)(HEAP_ALIGN - 1));
-    if (heap->high < heap->low)
-        heap->high = heap->low;
     heap->mem = NULL;
     return heap;
 }
@@ -300,9 +299,10 @@ max_bytes_of(const WrtMemory *m)
 }
 
 /*
- * A memory in a heap of the host's: size bytes at its bottom, cleared, and
- * more as it grows while the top leaves room.  -1 when there is no room or
- * the heap already holds a memory.
+ * A memory in a heap of the host's: need (at least m->size) bytes at its
+ * bottom, the new ones cleared, and more as it grows while the top leaves
+ * room.  -1 when there is no room or the heap already holds a memory; a
+ * memory of size 0 then gives the bottom back.
  */
 static int
 heap_grow(WrtMemory *m, uint64_t need)
@@ -319,8 +319,7 @@ heap_grow(WrtMemory *m, uint64_t need)
             m->base = h->mem = NULL;
         return -1;
     }
-    if (need > m->size)
-        memset(m->base + m->size, 0, (size_t)(need - m->size));
+    memset(m->base + m->size, 0, (size_t)(need - m->size));
     h->low = m->base + need;
     m->capacity = need;
     return 0;

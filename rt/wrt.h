@@ -82,8 +82,10 @@ int memcmp(const void *a, const void *b, size_t n);
 #if defined(__i386__) && defined(__GNUC__) && !defined(__clang__) &&       \
     defined(__SSE2_MATH__)
 #define WRT_FPCALL __attribute__((sseregparm))
+#define WRT_FPCALL_DIFFERS 1    /* a plugin adapts the host's functions */
 #else
 #define WRT_FPCALL
+#define WRT_FPCALL_DIFFERS 0
 #endif
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -142,10 +144,6 @@ typedef enum WrtTrap {
 #define WRT_NO_FUNC 0xFFFFFFFFu
 
 /*
- * The runtime header of an instance: the first member, named rt, of every
- * generated instance struct.  Generated code passes &inst->rt to helpers.
- */
-/*
  * The heap seam: every allocation an instance makes (the instance itself,
  * tables, element segments, linear memory) names a WrtHeap.  NULL is the C
  * library's heap (calloc and free, reserved address space for linear
@@ -176,6 +174,10 @@ void *wrt_heap_realloc(WrtHeap *h, void *p, size_t old_size, size_t size);
 /* Give p back (NULL is fine); a heap in a buffer reuses only its top. */
 void wrt_heap_free(WrtHeap *h, void *p);
 
+/*
+ * The runtime header of an instance: the first member, named rt, of every
+ * generated instance struct.  Generated code passes &inst->rt to helpers.
+ */
 typedef struct WrtRt {
     WrtJmpBuf *landing;         /* set by wrt_call while wasm code runs */
     uint32_t depth;             /* current wasm call depth */
@@ -705,20 +707,36 @@ wrt_f64_copysign(double x, double y)
 
 /*
  * Rounding.  A NaN operand must give a quiet NaN (the spec's arithmetic NaN),
- * so NaNs are quieted by an addition first.
+ * so NaNs are quieted by an addition first.  The rounding mode is always
+ * nearest, ties to even: wasm code cannot change it.  Three ways, the first
+ * two without libm, so that a library made by w2c links without -lm:
  *
- * Where float arithmetic is done in the type itself (FLT_EVAL_METHOD 0:
- * SSE2, NEON, ...), rounding needs no libm, so a library made by w2c links
- * without -lm: for |x| below 2^52 (f64) or 2^23 (f32), (|x| + 2^52) - 2^52
- * is |x| rounded to an integer in the current rounding mode, which is
- * nearest, ties to even (wasm code cannot change it).  ceil, floor and
- * trunc then step by one where that went the wrong way, which makes them
- * right in any rounding mode.  The sign is copied back last, so -0.5
- * rounds to -0.  Larger magnitudes and infinities are already integral.
- * Elsewhere (x87 excess precision) libm does it; libm may hand a signalling
- * NaN back unchanged, hence the quieting there too.
+ * - Where the target has rounding instructions (AArch64's frint*, SSE4.1's
+ *   roundss/roundsd: the same split as wrt_simd.h), GCC and Clang turn the
+ *   builtins into one instruction each, at every optimisation level.
+ * - Else, where float arithmetic is done in the type itself
+ *   (FLT_EVAL_METHOD 0: SSE2, NEON, ...), by hand: for |x| below 2^52
+ *   (f64) or 2^23 (f32), (|x| + 2^52) - 2^52 is |x| rounded to nearest,
+ *   ties to even.  ceil, floor and trunc then step by one where that went
+ *   the wrong way, which makes them right in any rounding mode.  The sign
+ *   is copied back last, so -0.5 rounds to -0.  Larger magnitudes and
+ *   infinities are already integral.
+ * - Elsewhere (x87 excess precision) libm does it; libm may hand a
+ *   signalling NaN back unchanged, hence the quieting there too.
  */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define WRT_DEFINE_ROUND_CALL(T, N, OP, FN)                                 \
+    static inline WRT_FPCALL T                                              \
+    wrt_##N##_##OP(T x)                                                     \
+    {                                                                       \
+        if (WRT_UNLIKELY(x != x))                                           \
+            return x + x;                                                   \
+        return FN(x);                                                       \
+    }
+
+#if defined(__GNUC__) && (defined(__aarch64__) || defined(__SSE4_1__))
+#define WRT_DEFINE_ROUND(T, N, OP, MODE, FN)                                \
+    WRT_DEFINE_ROUND_CALL(T, N, OP, __builtin_##FN)
+#elif defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
 enum { WRT_ROUND_NEAREST, WRT_ROUND_CEIL, WRT_ROUND_FLOOR, WRT_ROUND_TRUNC };
 
 #define WRT_DEFINE_ROUND_ANY(T, N, BIG)                                     \
@@ -763,13 +781,7 @@ WRT_DEFINE_ROUND_ANY(double, f64, 4503599627370496.0)
     }
 #else
 #define WRT_DEFINE_ROUND(T, N, OP, MODE, FN)                                \
-    static inline WRT_FPCALL T                                              \
-    wrt_##N##_##OP(T x)                                                     \
-    {                                                                       \
-        if (WRT_UNLIKELY(x != x))                                           \
-            return x + x;                                                   \
-        return FN(x);                                                       \
-    }
+    WRT_DEFINE_ROUND_CALL(T, N, OP, FN)
 #endif
 
 WRT_DEFINE_ROUND(float, f32, ceil, WRT_ROUND_CEIL, ceilf)

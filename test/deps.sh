@@ -39,7 +39,8 @@ then
     echo "test/deps.sh: not a Debian system; the tests need: pytest," \
          "clang with the wasm32-wasi target, wasm-ld, wasi-libc," \
          "pkg-config, g++, the cross compilers of test/targets.py" \
-         "(TRIPLE-gcc with a C library) and qemu-user"
+         "(TRIPLE-gcc with a C library), arm-none-eabi-gcc with newlib" \
+         "and qemu-user"
     exit 0
 fi
 

@@ -19,7 +19,8 @@ import struct
 import pytest
 
 import conftest
-from conftest import TEST, clang_wasm, have_wasm_clang
+from conftest import (TEST, clang_wasm, make_env, make_in_tree, nm_symbols,
+                      require_programs)
 
 
 HELLO = TEST / "demo" / "hello.wasm"
@@ -34,11 +35,6 @@ def run(cmd, **kw):
 def w2c(*args, **kw):
     kw.setdefault("text", True)
     return conftest.w2c(*args, **kw)
-
-
-needs_clang = pytest.mark.skipif(not have_wasm_clang() and
-                                 conftest.MISSING_TOOLS_OK,
-                                 reason="clang --target=wasm32-wasi missing")
 
 
 def usage_fails(*args, expect=None):
@@ -392,10 +388,10 @@ def test_emit_obj_references_the_plain_runtime(w2c_bin, tmp_path):
     r = w2c("--emit=obj", "-O0", HELLO, "-o", tmp_path / "m.o",
             "--name=mod")
     assert r.returncode == 0, r.stderr
-    undef = nm(tmp_path / "m.o", "-u")
+    undef = nm_symbols(tmp_path / "m.o", "-u")
     assert [n for n in undef if n.startswith("wrt_")], undef
     assert not [n for n in undef if n.startswith("mod_")], undef
-    defined = nm(tmp_path / "m.o", "-g", "--defined-only")
+    defined = nm_symbols(tmp_path / "m.o", "-g", "--defined-only")
     assert defined and all(n.startswith("mod_") for n in defined), defined
 
 
@@ -427,14 +423,6 @@ def test_emit_obj_failure_removes_old_output(w2c_bin, tmp_path):
 LIB_FLAGS = ("--emit=lib", "-O0")
 
 
-def nm(path, *flags):
-    """The symbol names `nm flags path` lists."""
-    r = run(["nm", *flags, path])
-    assert r.returncode == 0, r.stderr
-    return sorted({line.split()[-1] for line in r.stdout.splitlines()
-                   if line.strip() and not line.endswith(":")})
-
-
 def check_demo_lib(lib, header):
     """lib is an archive whose every external definition starts with
     demo_, module and runtime; header its C API."""
@@ -442,7 +430,7 @@ def check_demo_lib(lib, header):
     members = run(["ar", "t", lib]).stdout.split()
     assert members[0] == "0-demo.o", members
     assert "1-mem.o" in members and len(members) > 10, members
-    defined = nm(lib, "-g", "--defined-only")
+    defined = nm_symbols(lib, "-g", "--defined-only")
     stray = [n for n in defined if not n.startswith("demo_")]
     assert stray == [], stray
     # The runtime is in there, renamed, and so are the module's functions.
@@ -522,8 +510,8 @@ def test_emit_lib_verbose_shows_flags_and_ar(w2c_bin, tmp_path):
 
 
 def test_emit_lib_uses_ar_from_the_environment(w2c_bin, tmp_path):
+    require_programs("ar")
     ar = shutil.which("ar")
-    assert ar is not None, "ar (binutils) not found"
     r = w2c("-v", *LIB_FLAGS, HELLO, "-o", tmp_path / "libdemo.a",
             env={**os.environ, "AR": ar})
     assert r.returncode == 0, r.stderr
@@ -727,15 +715,6 @@ def w2c_cross(*args, **kw):
     return conftest.run([conftest.W2C, *args], **kw)
 
 
-def require_cross_cc(triple):
-    """Fail (skip with W2C_ALLOW_MISSING_TOOLS=1) without triple-gcc."""
-    if shutil.which(f"{triple}-gcc") is None:
-        why = f"{triple}-gcc is not installed (Debian: gcc-{triple})"
-        if conftest.MISSING_TOOLS_OK:
-            pytest.skip(why)
-        pytest.fail(why + "; test/deps.sh installs it", pytrace=False)
-
-
 def elf_header(data):
     """(class 32|64, "little"|"big", e_type, e_machine) of an ELF image,
     read from its header as file(1) does."""
@@ -780,7 +759,7 @@ def wrapper(path, command):
 
 @pytest.mark.parametrize("triple", list(ELF_TARGETS))
 def test_target_obj_is_for_the_target(w2c_bin, tmp_path, triple):
-    require_cross_cc(triple)
+    require_programs(f"{triple}-gcc")
     obj = tmp_path / "hello.o"
     r = w2c_cross("-v", "--emit=obj", "-O0", f"--target={triple}", HELLO,
                   "-o", obj)
@@ -796,7 +775,7 @@ def test_target_obj_is_for_the_target(w2c_bin, tmp_path, triple):
 
 
 def test_target_exe_for_aarch64(w2c_bin, tmp_path):
-    require_cross_cc("aarch64-linux-gnu")
+    require_programs("aarch64-linux-gnu-gcc")
     exe = tmp_path / "app"
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -818,7 +797,7 @@ def test_target_exe_for_aarch64(w2c_bin, tmp_path):
 
 
 def test_target_lib_uses_the_target_archiver(w2c_bin, tmp_path):
-    require_cross_cc("aarch64-linux-gnu")
+    require_programs("aarch64-linux-gnu-gcc")
     lib = tmp_path / "libdemo.a"
     r = w2c_cross("-v", *LIB_FLAGS, "--target=aarch64-linux-gnu", HELLO,
                   "-o", lib)
@@ -924,7 +903,7 @@ def test_freestanding_target_has_no_executables(w2c_bin, tmp_path, triple):
 def test_freestanding_library_flags(w2c_bin, tmp_path):
     """A bare-metal library: everything compiles with -ffreestanding and
     without -fPIC, and only the rt/ runtime goes in (no WASI)."""
-    require_cross_cc("arm-none-eabi")
+    require_programs("arm-none-eabi-gcc")
     lib = tmp_path / "libcalc.a"
     r = w2c_cross("-v", "--emit=lib", "--target=arm-none-eabi",
                   EMBED / "calc.wat", "-o", lib,
@@ -945,7 +924,7 @@ def test_target_has_its_own_cache_entries(w2c_bin, tmp_path):
     """The runtime objects are cached per target: a cross build neither
     uses nor replaces this machine's entry, even when --cc runs the same
     command, and the target's flags reach the runtime compile."""
-    require_cross_cc("i686-linux-gnu")
+    require_programs("i686-linux-gnu-gcc")
     cache = tmp_path / "cache"
     env = {**os.environ, "W2C_CACHE_DIR": str(cache)}
 
@@ -989,7 +968,6 @@ int main(void) {
 """
 
 
-@needs_clang
 def test_env_grants_exactly_what_was_given(w2c_bin, tmp_path):
     wasm = wasm_from_c(tmp_path, "env", ENV_PROG)
     host_env = {**os.environ, "W2C_LEAK_CHECK": "secret"}
@@ -1020,7 +998,6 @@ int main(void) {
 """
 
 
-@needs_clang
 def test_max_memory_makes_malloc_fail(w2c_bin, tmp_path):
     wasm = wasm_from_c(tmp_path, "grow", MALLOC_PROG)
     r = w2c("-O0", wasm, "-o", tmp_path / "free")
@@ -1055,7 +1032,6 @@ int main(int argc, char **argv) {
 """
 
 
-@needs_clang
 def test_max_call_depth_traps_earlier(w2c_bin, tmp_path):
     wasm = wasm_from_c(tmp_path, "recurse", RECURSE_PROG, opt="-O1")
     r = w2c("-O0", wasm, "-o", tmp_path / "deep")
@@ -1073,7 +1049,6 @@ def test_max_call_depth_traps_earlier(w2c_bin, tmp_path):
         r.stderr
 
 
-@needs_clang
 def test_exit_status_and_arguments(w2c_bin, tmp_path):
     wasm = wasm_from_c(tmp_path, "argx", r"""
 #include <stdio.h>
@@ -1093,16 +1068,20 @@ int main(int argc, char **argv) {
     assert r.stdout == f"[{exe}][a  b][*]\n"
 
 
+def makefile_var(var):
+    """The words of the Makefile's `var = ...` (continuation lines
+    joined)."""
+    text = (conftest.ROOT / "Makefile").read_text().replace("\\\n", " ")
+    m = re.search(rf"^{var} = (.*)$", text, re.M)
+    assert m, f"{var} not found in the Makefile"
+    return m.group(1).split()
+
+
 def test_runtime_sources_all_listed():
     """Every rt/ and wasi-rt/ source is in the Makefile's list, which is
     both what `make install` copies and what w2c compiles into executables
     (driver.c gets it as W2C_RUNTIME_SOURCES)."""
-    text = (conftest.ROOT / "Makefile").read_text().replace("\\\n", " ")
-    listed = set()
-    for var in ("RT_SRCS", "WASI_RT_SRCS"):
-        m = re.search(rf"^{var} = (.*)$", text, re.M)
-        assert m, f"{var} not found in the Makefile"
-        listed |= set(m.group(1).split())
+    listed = set(makefile_var("RT_SRCS") + makefile_var("WASI_RT_SRCS"))
     present = {f"{d}/{p.name}" for d in ("rt", "wasi-rt")
                for p in (conftest.ROOT / d).glob("*.c")}
     assert present == listed, \
@@ -1110,46 +1089,25 @@ def test_runtime_sources_all_listed():
         f"missing: {sorted(listed - present)}"
 
 
-# ---- make install: the runtime library and pkg-config ------------------------
-
-
-def make_install(*args):
-    """`make install` (or another target) in the source tree, for the w2c
-    under test (build/ or build-san/); returns nothing, asserts success."""
-    sanitize = ["SANITIZE=1"] if conftest.W2C.parent.name == "build-san" \
-        else []
-    r = run(["make", "-s", "-C", conftest.ROOT, *sanitize, *args],
-            timeout=900)
-    assert r.returncode == 0, r.stdout + r.stderr
-
-
-def makefile_runtime_sources():
-    text = (conftest.ROOT / "Makefile").read_text().replace("\\\n", " ")
-    srcs = []
-    for var in ("RT_SRCS", "WASI_RT_SRCS"):
-        srcs += re.search(rf"^{var} = (.*)$", text, re.M).group(1).split()
-    return srcs
+# ---- make install: the runtime library and pkg-config -----------------------
 
 
 def test_make_install_runtime_library_and_pkgconfig(tmp_path):
     """A quick check of what install adds for embedding (building generated
     C with it is left to the embedding tests)."""
-    if shutil.which("pkg-config") is None:
-        if conftest.MISSING_TOOLS_OK:
-            pytest.skip("pkg-config missing")
-        pytest.fail("pkg-config not found (test/deps.sh installs pkgconf)")
+    require_programs("pkg-config")
     prefix = tmp_path / "p"
-    make_install("install", f"PREFIX={prefix}")
+    make_in_tree("install", f"PREFIX={prefix}")
     lib = prefix / "lib" / "libw2c-rt.a"
     pc = prefix / "lib" / "pkgconfig" / "w2c-rt.pc"
     assert lib.is_file() and pc.is_file()
     assert (prefix / "share" / "man" / "man3" / "w2c-embed.3").is_file()
     # The runtime, unprefixed: what --emit=obj and --emit=c code calls.
-    defined = nm(lib, "-g", "--defined-only")
+    defined = nm_symbols(lib, "-g", "--defined-only")
     assert "wrt_call" in defined and "wasi_fd_write" in defined
     assert all(n.startswith(("wrt_", "wasi_", "guest_")) for n in defined)
 
-    env = {**os.environ, "PKG_CONFIG_PATH": str(prefix / "lib" / "pkgconfig")}
+    env = make_env(PKG_CONFIG_PATH=str(prefix / "lib" / "pkgconfig"))
     env.pop("PKG_CONFIG_LIBDIR", None)
     r = run(["pkg-config", "--cflags", "--libs", "w2c-rt"], env=env)
     assert r.returncode == 0, r.stderr
@@ -1157,17 +1115,18 @@ def test_make_install_runtime_library_and_pkgconfig(tmp_path):
                                 f"-L{prefix}/lib", "-lw2c-rt",
                                 "-lpthread", "-lm"]
     r = run(["pkg-config", "--modversion", "w2c-rt"], env=env)
-    assert re.fullmatch(r"\d+\.\d+\.\d+\n", r.stdout), r.stdout
+    assert r.stdout.split() == makefile_var("W2C_VERSION"), r.stdout
+    assert w2c("--version").stdout.startswith(f"w2c {r.stdout.strip()}\n")
     r = run(["pkg-config", "--variable=rt_sources", "w2c-rt"], env=env)
     assert r.returncode == 0, r.stderr
-    srcs = makefile_runtime_sources()
+    srcs = makefile_var("RT_SRCS") + makefile_var("WASI_RT_SRCS")
     assert r.stdout.split() == [f"{prefix}/share/w2c/{s}" for s in srcs]
     assert all(os.path.isfile(p) for p in r.stdout.split())
 
 
 def test_make_install_destdir_and_uninstall(tmp_path):
     dest = tmp_path / "dest"
-    make_install("install", f"DESTDIR={dest}", "PREFIX=/opt/w2c")
+    make_in_tree("install", f"DESTDIR={dest}", "PREFIX=/opt/w2c")
     root = dest / "opt" / "w2c"
     pc = root / "lib" / "pkgconfig" / "w2c-rt.pc"
     assert (root / "lib" / "libw2c-rt.a").is_file()
@@ -1178,6 +1137,6 @@ def test_make_install_destdir_and_uninstall(tmp_path):
     assert re.search(r"^Libs: -L\$\{libdir\} -lw2c-rt -lpthread -lm$",
                      text, re.M), text
     assert str(dest) not in text
-    make_install("uninstall", f"DESTDIR={dest}", "PREFIX=/opt/w2c")
+    make_in_tree("uninstall", f"DESTDIR={dest}", "PREFIX=/opt/w2c")
     left = [p for p in dest.rglob("*") if p.is_file()]
     assert left == [], left

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import conftest
+import targets
 import test_programs as tp
 
 PROGRAM_TARGETS = ("aarch64-linux-gnu", "s390x-linux-gnu")
@@ -138,3 +139,69 @@ def test_spec(cross, w2c_bin, target, script):
                     + "\n".join(shown) + "\nrerun: " + " ".join(rerun),
                     pytrace=False)
     assert passed > 0, f"{script}: no command passed"
+
+
+FLOAT_PLUGIN = """(module
+  (import "env" "twice" (func $twice (param f64) (result f64)))
+  (import "env" "half" (func $half (param f32) (result f32)))
+  (table 1 funcref)
+  (elem (i32.const 0) $half)
+  (func (export "quad") (param f64) (result f64)
+    (call $twice (call $twice (local.get 0))))
+  (func (export "eighth") (param f32) (result f32)
+    (call_indirect (param f32) (result f32)
+      (call $half (call $half (local.get 0))) (i32.const 0))))
+"""
+
+FLOAT_HOST = r"""#include <stdio.h>
+#include "fp.h"
+
+static double twice(void *ctx, double x) { return x * 2 + *(double *)ctx; }
+static float half(void *ctx, float x) { (void)ctx; return x / 2; }
+
+int main(void)
+{
+    static double bias = 0.125;
+    fp_imports im = {0};
+    fp_instance *p;
+    double d = 0;
+    float f = 0;
+
+    im.env_twice = twice;
+    im.env_twice_ctx = &bias;
+    im.env_half = half;
+    p = fp_new(&im, NULL);
+    if (p == NULL || fp_start(p) != W2C_OK ||
+        fp_quad(p, 1.25, &d) != W2C_OK || fp_eighth(p, 3.0f, &f) != W2C_OK)
+        return 1;
+    printf("%.17g %.9g\n", d, (double)f);
+    fp_free(p);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target", ["i686-linux-gnu", "arm-linux-gnueabihf"])
+def test_plugin_float_imports(w2c_bin, tmp_path, target):
+    """A plugin whose imports take and return floats, called directly and
+    through a table: on i686 the module passes floats in SSE registers
+    (WRT_FPCALL) and adapters bridge to the host's C convention; elsewhere
+    the host's functions are bound as they are.  Either way the results are
+    the arithmetic's."""
+    conftest.require_target_tools(target)
+    (tmp_path / "fp.wat").write_text(FLOAT_PLUGIN)
+    (tmp_path / "host.c").write_text(FLOAT_HOST)
+    r = conftest.run([conftest.W2C.resolve(), "--emit=lib",
+                      f"--target={target}", "fp.wat", "-o", "libfp.a"],
+                     cwd=tmp_path, text=True)
+    assert r.returncode == 0, r.stderr
+    r = conftest.run([f"{target}-gcc", "-std=c99", "-Wall", "-Wextra",
+                      "-Werror", "host.c", "libfp.a", "-o", "host"],
+                     cwd=tmp_path, text=True)
+    assert r.returncode == 0, r.stderr
+    prefix, env = targets.target_runner(target)
+    r = conftest.run([*prefix, tmp_path / "host"], text=True,
+                     env={**os.environ, **env})
+    assert r.returncode == 0, r.stderr
+    # 2 * (2 * 1.25 + 1/8) + 1/8 and 3 / 2 / 2 / 2
+    assert r.stdout == "5.375 0.375\n"

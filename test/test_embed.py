@@ -38,30 +38,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (MISSING_TOOLS_OK, NATIVE_CC, ROOT, TEST, W2C,
-                      clang_wasm, have_wasm_clang, run)
+from conftest import (NATIVE_CC, ROOT, TEST, W2C, clang_wasm, make_env,
+                      make_in_tree, nm_symbols, require_programs, run)
 
 EMBED = TEST / "embed"
 RUN_TIMEOUT = 120
 STRICT = ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror"]
 
-pytestmark = pytest.mark.skipif(
-    MISSING_TOOLS_OK and not have_wasm_clang(),
-    reason="clang for wasm32-wasi or wasi-libc not installed")
-
 # w2c_status numbers (the header's enum)
 OK, UNREACHABLE, OOB, DIV0 = 0, 1, 2, 3
 SIG, UNINIT, UNDEF = 6, 7, 8
 EXHAUSTED, OUT_OF_MEMORY, EXIT, ERROR = 11, 12, 13, 14
-
-
-def need_tool(name):
-    """Fail (skip only with W2C_ALLOW_MISSING_TOOLS=1) without tool name;
-    test/deps.sh installs every one of them."""
-    if shutil.which(name) is None:
-        if MISSING_TOOLS_OK:
-            pytest.skip(f"{name} not installed")
-        pytest.fail(f"{name} not found (test/deps.sh installs it)")
 
 
 def trap(message, func):
@@ -131,9 +118,7 @@ class Plugins:
 
 
 @pytest.fixture(scope="module")
-def plugins(tmp_path_factory):
-    if not W2C.exists():
-        pytest.fail(f"w2c binary not found at {W2C}: run `make` first")
+def plugins(w2c_bin, tmp_path_factory):
     return Plugins(tmp_path_factory.mktemp("embed"))
 
 
@@ -155,18 +140,6 @@ def run_host(cmd, env=None, **kw):
     except subprocess.TimeoutExpired:
         pytest.fail(f"{cmd[0]} did not finish within {RUN_TIMEOUT} s",
                     pytrace=False)
-
-
-def nm_symbols(archive, *opts):
-    """Symbol names nm lists for archive with opts (per member lines
-    "value type name" or "type name"; member headers skipped)."""
-    r = checked(run(["nm", *opts, archive], text=True), "nm")
-    names = set()
-    for line in r.stdout.splitlines():
-        f = line.split()
-        if len(f) >= 2 and not line.endswith(":"):
-            names.add(f[-1])
-    return names
 
 
 def base_env(**extra):
@@ -286,7 +259,7 @@ def test_two_plugins_in_one_host(plugins):
 
 
 def test_archive_symbols_are_prefixed_and_disjoint(plugins):
-    need_tool("nm")
+    require_programs("nm")
     d = plugins.get("plain")
     defined = {}
     for name in ("textplug", "calc"):
@@ -303,7 +276,7 @@ def test_archive_symbols_are_prefixed_and_disjoint(plugins):
 
 
 def test_archives_never_end_the_process(plugins):
-    need_tool("nm")
+    require_programs("nm")
     d = plugins.get("plain")
     for name in ("textplug", "calc"):
         undefined = nm_symbols(d / f"lib{name}.a", "-u")
@@ -335,7 +308,7 @@ use(calc_instance *c, textplug_instance *t)
 
 
 def test_headers_compile_alone_together_and_as_cxx(plugins, tmp_path):
-    need_tool("gcc")
+    require_programs("gcc")
     d = plugins.get("plain")
     for name in ("calc", "textplug"):
         text = (d / f"{name}.h").read_text()
@@ -351,7 +324,7 @@ def test_headers_compile_alone_together_and_as_cxx(plugins, tmp_path):
     both.write_text(HEADER_USE)
     checked(run(["gcc", *STRICT, "-c", both, "-o", tmp_path / "both.o"],
                 text=True), "gcc -std=c99 both headers")
-    need_tool("g++")
+    require_programs("g++")
     for std in ("-std=c++11", "-std=gnu++17"):
         checked(run(["g++", "-x", "c++", std, "-Wall", "-Wextra",
                      "-pedantic", "-Werror", "-fsyntax-only", both],
@@ -630,7 +603,7 @@ def many_outcomes():
 
 
 def test_thousand_instances_under_asan(plugins, tmp_path):
-    need_tool("nm")
+    require_programs("nm")
     d = plugins.get("asan")
     for name in ("textplug", "calc"):
         sanitizer_flags_reach_the_runtime(d / f"lib{name}.a", "__asan_init")
@@ -649,7 +622,7 @@ def test_thousand_instances_under_asan(plugins, tmp_path):
 # ---- 5. ThreadSanitizer -------------------------------------------------
 
 def test_two_threads_under_tsan(plugins, tmp_path):
-    need_tool("nm")
+    require_programs("nm")
     d = plugins.get("tsan")
     for name in ("textplug", "calc"):
         sanitizer_flags_reach_the_runtime(d / f"lib{name}.a", "__tsan_init")
@@ -674,55 +647,14 @@ def test_two_threads_under_tsan(plugins, tmp_path):
 
 # ---- 6. pkg-config and the installed runtime ----------------------------
 
-def make_env(**extra):
-    """The environment for a sub-make: no jobserver or flags inherited
-    from a `make check` around us."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEFILES")}
-    env.update(extra)
-    return env
-
-
-def install_args():
-    """make variables selecting the build directory of the w2c under
-    test: build-san/ is `make SANITIZE=1`."""
-    build = W2C.resolve().parent
-    if build == (ROOT / "build-san").resolve():
-        return ["SANITIZE=1"]
-    assert build == (ROOT / "build").resolve(), \
-        f"{W2C} is not ROOT/build/w2c or ROOT/build-san/w2c"
-    return []
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """`make install` into a temporary prefix; returns the prefix."""
-    need_tool("pkg-config")
+    """`make install` into a temporary prefix; returns the prefix.  What
+    it installs is checked by test_cli.py; here it is built against."""
+    require_programs("pkg-config")
     prefix = tmp_path_factory.mktemp("prefix")
-    r = run(["make", "-s", "--no-print-directory", "-C", ROOT, "install",
-             f"PREFIX={prefix}", *install_args()], env=make_env(),
-            text=True, errors="replace", timeout=600)
-    checked(r, "make install")
+    make_in_tree("install", f"PREFIX={prefix}")
     return prefix
-
-
-def test_install_has_runtime_and_pkg_config(installed):
-    lib = installed / "lib"
-    assert (lib / "libw2c-rt.a").exists()
-    assert (installed / "share" / "man" / "man3" / "w2c-embed.3").exists()
-    env = make_env(PKG_CONFIG_PATH=str(lib / "pkgconfig"))
-
-    def pc(*args):
-        return checked(run(["pkg-config", *args, "w2c-rt"], env=env,
-                           text=True), "pkg-config").stdout.split()
-    assert pc("--modversion") == ["0.1.0"]
-    assert pc("--cflags") == [f"-I{installed}/include/w2c"]
-    assert pc("--libs") == [f"-L{lib}", "-lw2c-rt", "-lpthread", "-lm"]
-    srcs = pc("--variable=rt_sources")
-    shipped = sorted(p.relative_to(ROOT).as_posix() for p in
-                     [*ROOT.glob("rt/*.c"), *ROOT.glob("wasi-rt/*.c")])
-    assert sorted(Path(s).relative_to(installed / "share" / "w2c")
-                  .as_posix() for s in srcs) == shipped
     for s in srcs:
         assert Path(s).exists(), s
 
@@ -801,7 +733,7 @@ def readme_plugin_example():
     return c_blocks[0], c_blocks[1], [c for c in commands if c]
 
 
-def test_readme_plugin_example(tmp_path):
+def test_readme_plugin_example(w2c_bin, tmp_path):
     """Build and run README.md's plugin example exactly as it shows."""
     count_c, host_c, commands = readme_plugin_example()
     assert "count.c" in count_c.splitlines()[0]
@@ -826,3 +758,43 @@ def test_readme_plugin_example(tmp_path):
         r = run_host(["./host", arg], cwd=tmp_path)
         checked(r, f"./host {arg[:20]!r}")
         assert r.stdout == f"{sum(c in 'aeiou' for c in arg)} vowels\n"
+
+
+# ---- w2c-embed(3)'s EXAMPLE, as written there ---------------------------
+
+def manual_example():
+    """The three displays of w2c-embed(3)'s EXAMPLE section, roff escapes
+    undone: (greeter.wat, host.c, the shell session)."""
+    text = (ROOT / "man" / "w2c-embed.3").read_text()
+    section = text.split("\n.SH EXAMPLE\n", 1)[1].split("\n.SH ", 1)[0]
+    blocks = [b.replace("\\-", "-").replace("\\e", "\\") for b in
+              re.findall(r"^\.nf\n(.*?)^\.fi$", section, re.S | re.M)]
+    assert len(blocks) == 3, blocks
+    return blocks
+
+
+def test_manual_example(w2c_bin, tmp_path):
+    """Build greeter.wat and host.c with the session's commands and check
+    that every ./host run prints what the session shows (stdout, then
+    stderr) and exits 0 exactly when it prints a result."""
+    wat, host_c, session = manual_example()
+    (tmp_path / "greeter.wat").write_text(wat)
+    (tmp_path / "host.c").write_text(host_c)
+    runs = []
+    for line in session.splitlines():
+        if line.startswith("$ "):
+            runs.append((line[2:].split(), []))
+        else:
+            runs[-1][1].append(line)
+    assert [cmd[0] for cmd, _ in runs] == ["w2c", "cc", "./host", "./host"]
+    for cmd, want in runs:
+        if cmd[0] == "./host":
+            r = run_host([tmp_path / "host", *cmd[1:]], cwd=tmp_path)
+            assert (r.stdout + r.stderr).splitlines() == want, r
+            assert r.returncode == (0 if want[-1].startswith("result ")
+                                    else 1), r
+            continue
+        assert want == [], (cmd, want)
+        exe = Path(W2C).resolve() if cmd[0] == "w2c" else NATIVE_CC
+        checked(run([exe, *cmd[1:], *(STRICT if cmd[0] == "cc" else [])],
+                    cwd=tmp_path, text=True), " ".join(cmd))

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MISSING_TOOLS_OK, NATIVE_CC, ROOT, W2C, run
+from conftest import (NATIVE_CC, ROOT, W2C, missing_tool, nm_symbols,
+                      require_programs, run)
 from test_embed import (DIV0, ERROR, EXHAUSTED, OK, OOB, OUT_OF_MEMORY, SIG,
                         STRICT, UNDEF, UNINIT, UNREACHABLE, EMBED, checked,
                         f32, fnv1a, run_host, trap, u32)
@@ -64,38 +65,20 @@ FORBIDDEN = ["malloc", "calloc", "realloc", "free", "printf", "snprintf",
              "_Unwind_Resume", "__aeabi_unwind_cpp_pr0", "__errno"]
 
 
-def need_tools(*names):
-    missing = [n for n in names if shutil.which(n) is None]
-    if missing:
-        why = "not installed: " + ", ".join(missing)
-        if MISSING_TOOLS_OK:
-            pytest.skip(why)
-        pytest.fail(why + " (test/deps.sh installs them)", pytrace=False)
-
-
 def need_newlib():
     """The bare-metal C library with semihosting (rdimon), which only the
     host program needs: a missing one counts as a missing tool."""
-    need_tools(f"{TRIPLE}-gcc")
+    require_programs(f"{TRIPLE}-gcc")
     r = run([f"{TRIPLE}-gcc", *BARE_FLAGS, "-print-file-name=librdimon.a"],
             text=True)
     if r.returncode != 0 or not Path(r.stdout.strip()).is_absolute():
-        why = f"newlib for {TRIPLE} (librdimon.a) not installed"
-        if MISSING_TOOLS_OK:
-            pytest.skip(why)
-        pytest.fail(why + " (test/deps.sh installs libnewlib-arm-none-"
-                    "eabi)", pytrace=False)
+        missing_tool(f"newlib for {TRIPLE} (librdimon.a)",
+                     "test/deps.sh installs libnewlib-arm-none-eabi")
 
 
-def nm(archive, *opts, tool=f"{TRIPLE}-nm"):
-    """The symbol names nm lists for archive with opts."""
-    r = checked(run([tool, *opts, archive], text=True), tool)
-    names = set()
-    for line in r.stdout.splitlines():
-        f = line.split()
-        if len(f) >= 2 and not line.endswith(":"):
-            names.add(f[-1])
-    return names
+def nm(archive, *opts):
+    """The symbol names arm-none-eabi-nm lists for archive with opts."""
+    return nm_symbols(archive, *opts, tool=f"{TRIPLE}-nm")
 
 
 def libgcc_helpers():
@@ -126,12 +109,10 @@ def build_lib(out_dir, *flags):
 
 
 @pytest.fixture(scope="module")
-def libs(tmp_path_factory):
+def libs(w2c_bin, tmp_path_factory):
     """{"bare": the arm-none-eabi archive, "native": the hosted one}, each
     beside its calc.h, built at the same time."""
-    if not W2C.exists():
-        pytest.fail(f"w2c binary not found at {W2C}: run `make` first")
-    need_tools(f"{TRIPLE}-gcc", f"{TRIPLE}-ar")
+    require_programs(f"{TRIPLE}-gcc", f"{TRIPLE}-ar")
     root = tmp_path_factory.mktemp("freestanding")
     jobs = {"bare": [f"--target={TRIPLE}"], "native": []}
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -146,7 +127,7 @@ def test_helper_filter_rejects_the_c_library():
     """The filter of undefined symbols lets no C library (or libm)
     function through, not even one named like a helper (__aeabi_memcpy is
     newlib's), and it knows the helpers themselves."""
-    need_tools(f"{TRIPLE}-gcc", f"{TRIPLE}-nm")
+    require_programs(f"{TRIPLE}-gcc", f"{TRIPLE}-nm")
     helpers = libgcc_helpers()
     assert "__aeabi_uldivmod" in helpers and "__aeabi_dadd" in helpers
     assert len(helpers) > 50, sorted(helpers)
@@ -155,7 +136,7 @@ def test_helper_filter_rejects_the_c_library():
 
 
 def test_archive_needs_no_libc(libs, record_testsuite_property):
-    need_tools(f"{TRIPLE}-nm", f"{TRIPLE}-size")
+    require_programs(f"{TRIPLE}-nm", f"{TRIPLE}-size")
     lib = libs["bare"]
     helpers = libgcc_helpers()
     defined = nm(lib, "-g", "--defined-only")
@@ -358,7 +339,7 @@ def build_host(lib, cc, *flags):
 
 
 def test_bare_host_under_qemu_matches_native(libs):
-    need_tools(f"{TRIPLE}-gcc", "qemu-arm")
+    require_programs(f"{TRIPLE}-gcc", "qemu-arm")
     need_newlib()
     bare = build_host(libs["bare"], f"{TRIPLE}-gcc", *BARE_FLAGS)
     native = build_host(libs["native"], NATIVE_CC)
@@ -383,8 +364,8 @@ def test_bare_host_under_qemu_matches_native(libs):
 
 # ---- 3. --emit=obj and --emit=c -------------------------------------------
 
-def test_obj_and_c_for_a_freestanding_target(tmp_path):
-    need_tools(f"{TRIPLE}-gcc", f"{TRIPLE}-nm", f"{TRIPLE}-objdump")
+def test_obj_and_c_for_a_freestanding_target(w2c_bin, tmp_path):
+    require_programs(f"{TRIPLE}-gcc", f"{TRIPLE}-nm", f"{TRIPLE}-objdump")
     for emit, out in (("obj", "calc.o"), ("c", "calc.c")):
         r = run([W2C, EMBED / "calc.wat", f"--target={TRIPLE}",
                  f"--emit={emit}", "-o", tmp_path / out], text=True,
@@ -416,9 +397,7 @@ WASI_WAT = """(module
 """
 
 
-def test_driver_refuses_executables_and_wasi(tmp_path):
-    if not W2C.exists():
-        pytest.fail(f"w2c binary not found at {W2C}: run `make` first")
+def test_driver_refuses_executables_and_wasi(w2c_bin, tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "wasi.wat").write_text(WASI_WAT)

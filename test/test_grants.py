@@ -10,12 +10,7 @@ import time
 
 import pytest
 
-from conftest import (MISSING_TOOLS_OK, TEST, clang_wasm, have_wasm_clang,
-                      run, w2c)
-
-pytestmark = pytest.mark.skipif(
-    MISSING_TOOLS_OK and not have_wasm_clang(),
-    reason="clang for wasm32-wasi or wasi-libc not installed")
+from conftest import TEST, clang_wasm, run, w2c
 
 ENV_PROGRAM = r"""
 #include <stdio.h>

@@ -41,7 +41,7 @@ import pytest
 
 import conftest
 import targets
-from conftest import NATIVE_CC, TEST, clang_wasm, have_wasm_clang, run
+from conftest import NATIVE_CC, TEST, clang_wasm, run
 
 PROGRAMS = TEST / "programs"
 NODE_RUNNER = TEST / "node_wasi.mjs"
@@ -51,12 +51,6 @@ BUILD_TIMEOUT = 300
 # No fused multiply-add anywhere: the wasm build could otherwise fuse while
 # folding constants and a native build for an FMA target while compiling.
 FP_FLAGS = ["-ffp-contract=off"]
-
-# Debian's wasi-libc installs under /usr (lib/wasm32-wasi); `make check`
-# says so through WASI_SYSROOT, but a bare `pytest` run should work too.
-if not have_wasm_clang() and "WASI_SYSROOT" not in os.environ and \
-        Path("/usr/lib/wasm32-wasi/libc.a").exists():
-    conftest.WASI_SYSROOT = "/usr"
 
 
 def program_names():
@@ -207,10 +201,6 @@ class Builder:
 
     def wasm(self, name, opt):
         def build():
-            if not have_wasm_clang() and conftest.MISSING_TOOLS_OK:
-                pytest.skip("clang with the wasm32-wasi target and wasi-libc "
-                            f"(WASI_SYSROOT={conftest.WASI_SYSROOT}) are "
-                            "not installed")
             prog = self.progs[name]
             out = self.dir(name) / f"{name}{opt}.wasm"
             return clang_wasm(prog.src, out, opt,
@@ -239,7 +229,7 @@ class Builder:
                 d = d / sub[:100]
                 d.mkdir(exist_ok=True)
             exe = d / f"{name}{opt}.w2c"
-            r = run([conftest.W2C, *flags, *conftest.target_flags(target),
+            r = run([conftest.W2C, *flags, *targets.w2c_flags(target),
                      wasm, "-o", exe], timeout=BUILD_TIMEOUT)
             err = r.stderr.decode(errors="replace")
             feature = self.progs[name].unsupported
@@ -252,7 +242,7 @@ class Builder:
             if r.returncode != 0:
                 pytest.fail(f"{name} ({opt}): {what} build: w2c exited "
                             f"{r.returncode}:\n" + err[-4000:], pytrace=False)
-            prefix, env = conftest.target_runner(target)
+            prefix, env = targets.target_runner(target)
             return run_program(what, [*prefix, exe], self.progs[name], d,
                                opt, env)
         return self.once.get(("w2c", name, opt, target, tuple(flags)),

@@ -52,12 +52,6 @@ SANDBOX_SRC = TEST / "sandbox"
 RUN_TIMEOUT = 60
 BUILD_TIMEOUT = 300
 
-# Debian's wasi-libc installs under /usr (lib/wasm32-wasi); `make check`
-# says so through WASI_SYSROOT, but a bare `pytest` run should work too.
-if not have_wasm_clang() and "WASI_SYSROOT" not in os.environ and \
-        Path("/usr/lib/wasm32-wasi/libc.a").exists():
-    conftest.WASI_SYSROOT = "/usr"
-
 # WASI errno names, for messages
 ERRNO_NAMES = {
     0: "SUCCESS", 2: "ACCES", 8: "BADF", 20: "EXIST", 21: "FAULT",
@@ -155,14 +149,7 @@ class Builds:
             return self.exe_jobs[variant]
 
     def exe(self, variant):
-        if not have_wasm_clang():
-            if conftest.MISSING_TOOLS_OK:
-                pytest.skip("clang with the wasm32-wasi target and wasi-libc "
-                            f"(WASI_SYSROOT={conftest.WASI_SYSROOT}) are "
-                            "not installed")
-            pytest.fail("clang for wasm32-wasi and wasi-libc are not "
-                        "installed (test/deps.sh installs them)",
-                        pytrace=False)
+        conftest.require_wasm_clang()
         try:
             return self._exe_job(variant).result()
         except AssertionError as e:

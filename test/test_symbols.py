@@ -10,12 +10,11 @@ program, so nothing in it may end the process or touch signals, and with
 -fno-math-errno (how libraries are compiled) neither the runtime nor the
 C generated for float code may need libm, so hosts link without -lm."""
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import NATIVE_CC, ROOT, TEST, run, w2c
+from conftest import NATIVE_CC, ROOT, TEST, require_programs, run, w2c
 
 SOURCES = sorted((ROOT / "rt").glob("*.c")) + \
     sorted((ROOT / "wasi-rt").glob("*.c"))
@@ -42,8 +41,7 @@ def compile_runtime(tmp_path, *flags):
 
 @pytest.fixture(autouse=True)
 def need_nm():
-    if shutil.which("nm") is None:
-        pytest.fail("nm (binutils) not found")
+    require_programs("nm")
 
 
 def test_runtime_names_stay_in_their_namespaces(tmp_path):

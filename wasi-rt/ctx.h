@@ -273,7 +273,8 @@ int wasi_fd_table_init(WasiCtx *w, int with_stdio);
 /*
  * Describe host descriptor `host` for the guest as borrowed (is_owned 0):
  * its filetype and the rights its access mode and type allow, no
- * inheriting rights.  -1 (errno set) when host is not an open descriptor.
+ * inheriting rights.  -1 (errno set, *f untouched) when host is not an
+ * open descriptor.
  */
 int wasi_fd_describe_host(int host, WasiFd *f);
 /* Release every entry and free the table. */

@@ -210,7 +210,8 @@ clear_entry(WasiFd *f)
 
 /*
  * A tty gets neither seek nor tell, which is what wasi-libc's isatty looks
- * for.  *f is overwritten whole, so it must hold nothing to release.
+ * for.  *f is overwritten whole, so it must hold nothing to release; a
+ * failure leaves it untouched.
  */
 int
 wasi_fd_describe_host(int host, WasiFd *f)
@@ -266,18 +267,17 @@ wasi_fd_table_init(WasiCtx *w, int with_stdio)
     for (i = 0; i < w->nfds; i++)
         clear_entry(&w->fds[i]);
     /*
-     * A closed host stdio descriptor stays closed for the guest too.  The
-     * guest shares stdio's open file descriptions with its parent, so the
-     * status flags it may change (append, nonblock) are put back when the
-     * context is freed.
+     * A closed host stdio descriptor stays closed for the guest too (its
+     * entry is left clear).  The guest shares stdio's open file
+     * descriptions with its parent, so the status flags it may change
+     * (append, nonblock) are put back when the context is freed.
      */
     for (i = 0; i < 3; i++) {
         w->stdio_flags[i] = -1;
         if (!with_stdio)
             continue;
         w->stdio_flags[i] = fcntl((int)i, F_GETFL);
-        if (wasi_fd_describe_host((int)i, &w->fds[i]) != 0)
-            clear_entry(&w->fds[i]);
+        (void)wasi_fd_describe_host((int)i, &w->fds[i]);
     }
     return 0;
 }

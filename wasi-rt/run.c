@@ -139,7 +139,6 @@ int
 wasi_ctx_set_args(WasiCtx *w, int argc, const char *const *argv)
 {
     char **copy;
-    size_t len;
     int i;
 
     if (argc < 0 || (argc > 0 && argv == NULL))
@@ -151,15 +150,13 @@ wasi_ctx_set_args(WasiCtx *w, int argc, const char *const *argv)
     if (copy == NULL)
         return fail(w, "out of memory");
     for (i = 0; i < argc; i++) {
-        len = strlen(argv[i]) + 1;
-        copy[i] = malloc(len);
+        copy[i] = strdup(argv[i]);
         if (copy[i] == NULL) {
             while (i-- > 0)
                 free(copy[i]);
             free(copy);
             return fail(w, "out of memory");
         }
-        memcpy(copy[i], argv[i], len);
     }
     free_args(w);
     w->argc = argc;

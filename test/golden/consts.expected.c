@@ -267,8 +267,7 @@ consts_free(consts_instance *inst)
     wrt_heap_free(inst->rt.heap, inst);
 }
 
-/* export "ints" */
-/* consts_ints runs call0 inside wrt_embed_call */
+/* export "ints": consts_ints runs call0 inside wrt_embed_call */
 struct call0_args {
     consts_instance *inst;
     consts_ret0 ret;
@@ -310,8 +309,7 @@ consts_ints(consts_instance *inst, uint32_t *r0, uint32_t *r1, uint32_t *r2,
     return W2C_OK;
 }
 
-/* export "f32s" */
-/* consts_f32s runs call1 inside wrt_embed_call */
+/* export "f32s": consts_f32s runs call1 inside wrt_embed_call */
 struct call1_args {
     consts_instance *inst;
     consts_ret1 ret;
@@ -353,8 +351,7 @@ consts_f32s(consts_instance *inst, float *r0, float *r1, float *r2, float *r3,
     return W2C_OK;
 }
 
-/* export "f64s" */
-/* consts_f64s runs call2 inside wrt_embed_call */
+/* export "f64s": consts_f64s runs call2 inside wrt_embed_call */
 struct call2_args {
     consts_instance *inst;
     consts_ret2 ret;

@@ -350,8 +350,7 @@ control_free(control_instance *inst)
     wrt_heap_free(inst->rt.heap, inst);
 }
 
-/* export "classify" */
-/* control_classify runs call0 inside wrt_embed_call */
+/* export "classify": control_classify runs call0 inside wrt_embed_call */
 struct call0_args {
     control_instance *inst;
     u32 a0;
@@ -384,8 +383,7 @@ control_classify(control_instance *inst, uint32_t a0, uint32_t *r0)
     return W2C_OK;
 }
 
-/* export "divmod" */
-/* control_divmod runs call1 inside wrt_embed_call */
+/* export "divmod": control_divmod runs call1 inside wrt_embed_call */
 struct call1_args {
     control_instance *inst;
     u32 a0;
@@ -423,8 +421,7 @@ control_divmod(control_instance *inst, uint32_t a0, uint32_t a1, uint32_t *r0,
     return W2C_OK;
 }
 
-/* export "swap" */
-/* control_swap runs call2 inside wrt_embed_call */
+/* export "swap": control_swap runs call2 inside wrt_embed_call */
 struct call2_args {
     control_instance *inst;
     u64 a0;
@@ -462,8 +459,7 @@ control_swap(control_instance *inst, uint64_t a0, double a1, double *r0,
     return W2C_OK;
 }
 
-/* export "pick" */
-/* control_pick runs call3 inside wrt_embed_call */
+/* export "pick": control_pick runs call3 inside wrt_embed_call */
 struct call3_args {
     control_instance *inst;
     u32 a0;
@@ -496,8 +492,7 @@ control_pick(control_instance *inst, uint32_t a0, float *r0)
     return W2C_OK;
 }
 
-/* export "first_even" */
-/* control_first_even runs call4 inside wrt_embed_call */
+/* export "first_even": control_first_even runs call4 inside wrt_embed_call */
 struct call4_args {
     control_instance *inst;
     u32 a0;
@@ -533,8 +528,7 @@ control_first_even(control_instance *inst, uint32_t a0, uint32_t a1,
     return W2C_OK;
 }
 
-/* export "sum_pair" */
-/* control_sum_pair runs call5 inside wrt_embed_call */
+/* export "sum_pair": control_sum_pair runs call5 inside wrt_embed_call */
 struct call5_args {
     control_instance *inst;
     u32 a0;

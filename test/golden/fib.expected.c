@@ -237,8 +237,7 @@ fib_free(fib_instance *inst)
     wrt_heap_free(inst->rt.heap, inst);
 }
 
-/* export "fib" */
-/* fib_fib runs call0 inside wrt_embed_call */
+/* export "fib": fib_fib runs call0 inside wrt_embed_call */
 struct call0_args {
     fib_instance *inst;
     u32 a0;
@@ -271,8 +270,7 @@ fib_fib(fib_instance *inst, uint32_t a0, uint32_t *r0)
     return W2C_OK;
 }
 
-/* export "sum" */
-/* fib_sum runs call1 inside wrt_embed_call */
+/* export "sum": fib_sum runs call1 inside wrt_embed_call */
 struct call1_args {
     fib_instance *inst;
     u32 a0;

@@ -330,8 +330,7 @@ memory_global_counter(memory_instance *inst)
     return &inst->g1_counter;
 }
 
-/* export "bump" */
-/* memory_bump runs call2 inside wrt_embed_call */
+/* export "bump": memory_bump runs call2 inside wrt_embed_call */
 struct call2_args {
     memory_instance *inst;
     u32 ret;
@@ -362,8 +361,7 @@ memory_bump(memory_instance *inst, uint32_t *r0)
     return W2C_OK;
 }
 
-/* export "load_store" */
-/* memory_load_store runs call3 inside wrt_embed_call */
+/* export "load_store": memory_load_store runs call3 inside wrt_embed_call */
 struct call3_args {
     memory_instance *inst;
     u32 a0;
@@ -396,8 +394,7 @@ memory_load_store(memory_instance *inst, uint32_t a0, uint64_t *r0)
     return W2C_OK;
 }
 
-/* export "grow" */
-/* memory_grow runs call4 inside wrt_embed_call */
+/* export "grow": memory_grow runs call4 inside wrt_embed_call */
 struct call4_args {
     memory_instance *inst;
     u32 a0;
@@ -430,8 +427,7 @@ memory_grow(memory_instance *inst, uint32_t a0, uint32_t *r0)
     return W2C_OK;
 }
 
-/* export "bulk" */
-/* memory_bulk runs call5 inside wrt_embed_call */
+/* export "bulk": memory_bulk runs call5 inside wrt_embed_call */
 struct call5_args {
     memory_instance *inst;
     u32 a0;

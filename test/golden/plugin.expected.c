@@ -404,8 +404,7 @@ plugin_global_version(plugin_instance *inst)
     return &inst->g3_version;
 }
 
-/* export "add" */
-/* plugin_add runs call4 inside wrt_embed_call */
+/* export "add": plugin_add runs call4 inside wrt_embed_call */
 struct call4_args {
     plugin_instance *inst;
     u32 a0;
@@ -440,8 +439,7 @@ plugin_add(plugin_instance *inst, uint32_t a0, uint32_t a1, uint32_t *r0)
     return W2C_OK;
 }
 
-/* export "divmod" */
-/* plugin_divmod runs call5 inside wrt_embed_call */
+/* export "divmod": plugin_divmod runs call5 inside wrt_embed_call */
 struct call5_args {
     plugin_instance *inst;
     u32 a0;
@@ -479,8 +477,7 @@ plugin_divmod(plugin_instance *inst, uint32_t a0, uint32_t a1, uint32_t *r0,
     return W2C_OK;
 }
 
-/* export "accumulate" */
-/* plugin_accumulate runs call6 inside wrt_embed_call */
+/* export "accumulate": plugin_accumulate runs call6 inside wrt_embed_call */
 struct call6_args {
     plugin_instance *inst;
     f64 a0;
@@ -513,8 +510,7 @@ plugin_accumulate(plugin_instance *inst, double a0, double *r0)
     return W2C_OK;
 }
 
-/* export "crash" */
-/* plugin_crash runs call7 inside wrt_embed_call */
+/* export "crash": plugin_crash runs call7 inside wrt_embed_call */
 struct call7_args {
     plugin_instance *inst;
 };

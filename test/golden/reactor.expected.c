@@ -248,8 +248,8 @@ reactor_wasi_env(reactor_instance *inst, const char *name_value)
 }
 
 w2c_status
-reactor_wasi_dir(reactor_instance *inst,
-                 const char *host_path, const char *guest_path)
+reactor_wasi_dir(reactor_instance *inst, const char *host_path,
+                 const char *guest_path)
 {
     if (inst->embed.state != WRT_EMBED_NEW)
         return started(inst, "reactor_wasi_dir");
@@ -324,8 +324,7 @@ reactor_memory_memory(reactor_instance *inst, uint64_t *size)
     return inst->mem0->base;
 }
 
-/* export "_initialize" */
-/* reactor__initialize runs call1 inside wrt_embed_call */
+/* export "_initialize": reactor__initialize runs call1 inside wrt_embed_call */
 struct call1_args {
     reactor_instance *inst;
 };
@@ -351,8 +350,7 @@ reactor__initialize(reactor_instance *inst)
     return (w2c_status)t;
 }
 
-/* export "greet" */
-/* reactor_greet runs call2 inside wrt_embed_call */
+/* export "greet": reactor_greet runs call2 inside wrt_embed_call */
 struct call2_args {
     reactor_instance *inst;
     reactor_ret0 ret;

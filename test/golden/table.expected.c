@@ -223,7 +223,8 @@ static const WrtFunc func_descs[7] = {
     {SIG_4, NULL, NULL},
 };
 
-/* import "env" "log": the host's function has the header's types */
+/* import "env" "log": the host's function passes floats its own way */
+#if WRT_FPCALL_DIFFERS
 static WRT_FPCALL void
 host0(void *ctx, u32 a0, f64 a1)
 {
@@ -231,6 +232,7 @@ host0(void *ctx, u32 a0, f64 a1)
 
     inst->imports.env_log(inst->imports.env_log_ctx, a0, a1);
 }
+#endif
 
 /* module instantiation; traps unwind to the caller's wrt_call */
 static void
@@ -297,8 +299,13 @@ setup(WrtHeap *heap, const table_imports *imports, const w2c_limits *limits)
     inst->tab0 = &inst->tab0_storage;
     inst->tab1 = &inst->tab1_storage;
     /* bind the imports */
+#if WRT_FPCALL_DIFFERS
     inst->f0_log = host0;
     inst->f0_log_ctx = inst;
+#else
+    inst->f0_log = inst->imports.env_log;
+    inst->f0_log_ctx = inst->imports.env_log_ctx;
+#endif
     return inst;
 }
 
@@ -412,8 +419,7 @@ table_free(table_instance *inst)
     wrt_heap_free(inst->rt.heap, inst);
 }
 
-/* export "apply" */
-/* table_apply runs call0 inside wrt_embed_call */
+/* export "apply": table_apply runs call0 inside wrt_embed_call */
 struct call0_args {
     table_instance *inst;
     u32 a0;
@@ -451,8 +457,7 @@ table_apply(table_instance *inst, uint32_t a0, uint32_t a1, uint32_t a2,
     return W2C_OK;
 }
 
-/* export "setup" */
-/* table_setup runs call1 inside wrt_embed_call */
+/* export "setup": table_setup runs call1 inside wrt_embed_call */
 struct call1_args {
     table_instance *inst;
     u32 ret;
@@ -483,8 +488,7 @@ table_setup(table_instance *inst, uint32_t *r0)
     return W2C_OK;
 }
 
-/* export "keep" */
-/* table_keep runs call2 inside wrt_embed_call */
+/* export "keep": table_keep runs call2 inside wrt_embed_call */
 struct call2_args {
     table_instance *inst;
     void *a0;

@@ -1481,7 +1481,7 @@ main(int argc, char **argv)
     }
     if (r.path == NULL)
         usage();
-    if (target != NULL && driver_target_freestanding(target)) {
+    if (driver_target_freestanding(target)) {
         fprintf(stderr, "w2c-spec: --target=%s: a freestanding target has "
                 "no executables\n", target);
         return 2;

@@ -191,6 +191,72 @@ test_heap(void)
 }
 
 /*
+ * What a heap in a buffer does when it is out of room: a resize that fails
+ * leaves the block and the heap as they were (the block on top too, which
+ * is taken off first), a table that does not fit or cannot grow is
+ * refused, and a memory of size 0 that cannot grow gives the bottom back.
+ * Also: resizing NULL allocates, a block not on top is copied and its old
+ * room stays taken, and a buffer wrapping around the address space is
+ * refused.
+ */
+static void
+test_heap_errors(void)
+{
+    static unsigned char buf[4096];
+    WrtHeap *h = wrt_heap_in(buf, sizeof buf);
+    uint8_t *a, *b, *c, *high;
+    WrtMemory m;
+    WrtTable t;
+    void *fake = &t;
+
+    CHECK(wrt_heap_in(buf + 16, (size_t)-1) == NULL);
+    CHECK(h != NULL);
+    if (h == NULL)
+        return;
+    wrt_heap_free(h, NULL);
+    high = h->high;
+    a = wrt_heap_realloc(h, NULL, 0, 32);
+    CHECK(a != NULL && h->high == high - 48);
+    memcpy(a, "abc", 4);
+    b = wrt_heap_alloc(h, 16);
+    CHECK(b != NULL && b + 16 <= a);
+    high = h->high;
+    c = wrt_heap_realloc(h, a, 32, 64);     /* a is under b: copied */
+    CHECK(c != NULL && c + 64 <= b && memcmp(c, "abc", 4) == 0);
+    CHECK(h->high == high - 80);
+
+    high = h->high;
+    CHECK(wrt_heap_realloc(h, c, 64, sizeof buf) == NULL);     /* on top */
+    CHECK(wrt_heap_realloc(h, c, 64, (size_t)-1) == NULL);
+    CHECK(wrt_heap_realloc(h, b, 16, sizeof buf) == NULL);     /* not */
+    CHECK(wrt_heap_alloc(h, sizeof buf) == NULL);
+    CHECK(h->high == high && memcmp(c, "abc", 4) == 0);
+    wrt_heap_free(h, c);
+    CHECK(h->high == high + 80);
+    high = h->high;
+
+    CHECK(wrt_table_init(&t, h, 1000, 1000) == -1 && t.elems == NULL);
+    wrt_table_free(&t);
+    CHECK(h->high == high);
+    CHECK(wrt_table_init(&t, h, 2, 1000) == 0);
+    t.elems[1] = fake;
+    CHECK(wrt_table_grow(&t, NULL, 900) == 0xFFFFFFFFu);
+    CHECK(wrt_table_size(&t) == 2 && t.elems[1] == fake);
+    CHECK(wrt_table_grow(&t, NULL, 1) == 2 && t.elems[1] == fake);
+    wrt_table_free(&t);
+    CHECK(h->high == high);                 /* it was on top */
+
+    CHECK(wrt_memory_init(&m, h, 0, 1) == 0);
+    CHECK(m.base != NULL && h->mem == m.base && m.size == 0);
+    CHECK(wrt_memory_grow(&m, 1) == 0xFFFFFFFFu);
+    CHECK(m.base == NULL && h->mem == NULL && m.size == 0);
+    wrt_memory_free(&m);
+    CHECK(wrt_memory_init(&m, h, 0, 1) == 0 && h->mem == m.base);
+    wrt_memory_free(&m);
+    CHECK(h->mem == NULL);
+}
+
+/*
  * The integer sqrt of freestanding builds gives the bits this machine's
  * IEEE sqrt gives (NaN for NaN): every exponent, subnormals, squares and
  * the values next to them, and random bit patterns.
@@ -264,6 +330,86 @@ test_soft_sqrt(void)
         bad += !same_f32(wrt_f32_sqrt_soft(sqf), sqrtf(sqf));
         bad += !same_f32(wrt_f32_sqrt_soft(nextafterf(sqf, 1e30f)),
                          sqrtf(nextafterf(sqf, 1e30f)));
+    }
+    CHECK(bad == 0);
+}
+
+/*
+ * ceil, floor, trunc and nearest give the bits libm gives (NaN for NaN,
+ * and quiet): halves, both zeros, the edge of the integral range,
+ * infinities, signalling NaNs and random bit patterns.
+ */
+#define CHECK_ROUND(SAME, T, N, SFX, x)                                     \
+    do {                                                                    \
+        T x_ = (x);                                                         \
+        bad += !SAME(wrt_##N##_ceil(x_), ceil##SFX(x_));                    \
+        bad += !SAME(wrt_##N##_floor(x_), floor##SFX(x_));                  \
+        bad += !SAME(wrt_##N##_trunc(x_), trunc##SFX(x_));                  \
+        bad += !SAME(wrt_##N##_nearest(x_), nearbyint##SFX(x_));            \
+    } while (0)
+#define CHECK_ROUND_F32(x) CHECK_ROUND(same_f32, float, f32, f, x)
+#define CHECK_ROUND_F64(x) CHECK_ROUND(same_f64, double, f64, , x)
+
+static int
+quiet_f32(float x)
+{
+    return x == x || (wrt_i32_reinterpret_f32(x) & 0x00400000u) != 0;
+}
+
+static int
+quiet_f64(double x)
+{
+    return x == x ||
+           (wrt_i64_reinterpret_f64(x) & 0x0008000000000000ull) != 0;
+}
+
+static void
+test_rounding(void)
+{
+    static const float f32s[] = {0.0f, -0.0f, 0.5f, -0.5f, 1.5f, -1.5f,
+                                 2.5f, -2.5f, 0.49999997f, -0.49999997f,
+                                 8388607.5f, -8388607.5f, 8388608.0f,
+                                 16777215.0f, 1e30f, -1e-30f, 1e-45f};
+    static const double f64s[] = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5,
+                                  -2.5, 0.49999999999999994,
+                                  4503599627370495.5, -4503599627370495.5,
+                                  4503599627370496.0, 9007199254740991.0,
+                                  1e300, -1e-300, 5e-324};
+    static const uint32_t f32inf_nan[] = {0x7F800000u, 0xFF800000u,
+                                          0x7FA00001u, 0xFFC00000u};
+    static const uint64_t f64inf_nan[] = {0x7FF0000000000000ull,
+                                          0xFFF0000000000000ull,
+                                          0x7FF4000000000001ull,
+                                          0xFFF8000000000000ull};
+    uint64_t s = 0x2545F4914F6CDD1Dull;
+    size_t i;
+    int bad = 0;
+
+    for (i = 0; i < sizeof f32s / sizeof f32s[0]; i++)
+        CHECK_ROUND_F32(f32s[i]);
+    for (i = 0; i < sizeof f64s / sizeof f64s[0]; i++)
+        CHECK_ROUND_F64(f64s[i]);
+    for (i = 0; i < 4; i++) {
+        float xf = wrt_f32_reinterpret_i32(f32inf_nan[i]);
+        double xd = wrt_f64_reinterpret_i64(f64inf_nan[i]);
+
+        CHECK_ROUND_F32(xf);
+        CHECK_ROUND_F64(xd);
+        bad += !quiet_f32(wrt_f32_ceil(xf)) + !quiet_f32(wrt_f32_nearest(xf));
+        bad += !quiet_f64(wrt_f64_floor(xd)) + !quiet_f64(wrt_f64_trunc(xd));
+    }
+    for (i = 0; i < 20000; i++) {
+        uint64_t r = next_random(&s);
+        /* mostly magnitudes near the integers, where rounding acts */
+        uint32_t bf = ((uint32_t)r & 0x807FFFFFu) |
+                      ((uint32_t)(120 + (r >> 32) % 40) << 23);
+        uint64_t bd = (next_random(&s) & 0x800FFFFFFFFFFFFFull) |
+                      ((uint64_t)(1016 + (r >> 40) % 48) << 52);
+
+        CHECK_ROUND_F32(wrt_f32_reinterpret_i32(bf));
+        CHECK_ROUND_F64(wrt_f64_reinterpret_i64(bd));
+        CHECK_ROUND_F32(wrt_f32_reinterpret_i32((uint32_t)r));
+        CHECK_ROUND_F64(wrt_f64_reinterpret_i64(r));
     }
     CHECK(bad == 0);
 }
@@ -771,8 +917,10 @@ main(void)
     test_memory_grow();
     test_bounds();
     test_heap();
+    test_heap_errors();
     test_byte_order();
     test_soft_sqrt();
+    test_rounding();
     test_bulk_memory();
     test_tables();
     test_indirect();

@@ -2,16 +2,19 @@
  * test_rt_embed.c - unit tests for rt/embed.c, the calls a host makes into
  * a library instance: limits (memory pages, stack bytes), the status and
  * message of a trap or an exit, nested calls from a host function back
- * into the instance, and the stack bound that turns deep recursion into
- * a trap on a small thread stack and under max_stack.
+ * into the instance, the host's trap callback, and the stack bound: deep
+ * recursion trapped on a small thread stack and under max_stack, and the
+ * bound of a call made on a stack that is not the thread's own.
  * Exits 0 when every check passes; prints each failure with its line.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700        /* sigaltstack */
 
 #include "wrt.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int failures;
@@ -163,6 +166,56 @@ test_statuses(void)
     wrt_set_stack_limit(&in.rt, 12345);
     CHECK(wrt_embed_call(&in.rt, &in.embed, ok_thunk, &in) == 0);
     CHECK(in.limit_seen != 12345 && in.rt.stack_limit == 12345);
+}
+
+/* ---- the host's trap callback ------------------------------------------- */
+
+typedef struct Seen {
+    int calls;
+    int status;
+    char message[256];
+} Seen;
+
+static void
+record_trap(void *ctx, int status, const char *message)
+{
+    Seen *seen = ctx;
+
+    seen->calls++;
+    seen->status = status;
+    strncpy(seen->message, message, sizeof seen->message - 1);
+}
+
+/* Called after a trap or an exit, with the message set; not on success. */
+static void
+test_on_trap(void)
+{
+    Inst in;
+    Seen seen;
+
+    memset(&seen, 0, sizeof seen);
+    inst_init(&in, 100, 0, 0);
+    CHECK(in.embed.on_trap == NULL && in.embed.on_trap_ctx == NULL);
+    in.embed.on_trap = record_trap;
+    in.embed.on_trap_ctx = &seen;
+    CHECK(wrt_embed_call(&in.rt, &in.embed, ok_thunk, &in) == 0);
+    CHECK(seen.calls == 0);
+
+    CHECK(wrt_embed_call(&in.rt, &in.embed, div_trap, &in) ==
+          WRT_TRAP_DIV_ZERO);
+    CHECK(seen.calls == 1 && seen.status == WRT_TRAP_DIV_ZERO);
+    CHECK(strcmp(seen.message,
+                 "wasm trap: integer divide by zero in \"parse\"") == 0);
+
+    CHECK(wrt_embed_call(&in.rt, &in.embed, exit_3, &in) == WRT_TRAP_EXIT);
+    CHECK(seen.calls == 2 && seen.status == WRT_TRAP_EXIT);
+    CHECK(strcmp(seen.message, "wasm exited with status 3") == 0);
+
+    CHECK(wrt_embed_call(&in.rt, &in.embed, ok_thunk, &in) == 0);
+    CHECK(seen.calls == 2);
+    /* wrt_embed_error reports a misuse to the caller, not to the callback */
+    CHECK(wrt_embed_error(&in.embed, "misuse") == WRT_EMBED_ERROR);
+    CHECK(seen.calls == 2);
 }
 
 /* ---- nested calls: a host function calling back into the instance ------- */
@@ -343,14 +396,103 @@ test_max_stack(void)
     }
 }
 
+/*
+ * A call whose frame lies outside the thread's own stack (a coroutine or
+ * fiber on a stack of the host's making; here a signal handler on an
+ * alternate stack) cannot use the thread's bounds: it gets the 1 MiB
+ * assumed for an unknown stack below its frame.  The thread's stack and
+ * the alternate one are carved from one buffer, the alternate one above,
+ * so the frame is above the thread's stack: the thread's lowest address
+ * is no bound for it.
+ */
+#define UNKNOWN_STACK ((uintptr_t)1 << 20)
+#define THREAD_STACK ((size_t)256 << 10)
+#define ALT_STACK ((size_t)64 << 10)
+
+typedef struct Fiber {
+    Inst in;
+    unsigned char *buf;         /* THREAD_STACK, a gap, then ALT_STACK */
+    uintptr_t thread_limit;     /* of a call on the thread's own stack */
+    uintptr_t here;             /* the signal handler's frame */
+    int status;                 /* of its call */
+} Fiber;
+
+static Fiber fiber;
+
+static void
+on_alt_stack(int sig)
+{
+    (void)sig;
+    fiber.here = WRT_STACK_POINTER();
+    fiber.status = wrt_embed_call(&fiber.in.rt, &fiber.in.embed, ok_thunk,
+                                  &fiber.in);
+}
+
+static void *
+fiber_thread(void *p)
+{
+    struct sigaction sa, old_sa;
+    stack_t ss, old_ss;
+
+    (void)p;
+    CHECK(wrt_embed_call(&fiber.in.rt, &fiber.in.embed, ok_thunk,
+                         &fiber.in) == 0);
+    fiber.thread_limit = fiber.in.limit_seen;
+
+    ss.ss_sp = fiber.buf + 2 * THREAD_STACK;
+    ss.ss_size = ALT_STACK;
+    ss.ss_flags = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alt_stack;
+    sa.sa_flags = SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    CHECK(sigaltstack(&ss, &old_ss) == 0);
+    CHECK(sigaction(SIGUSR1, &sa, &old_sa) == 0);
+    CHECK(raise(SIGUSR1) == 0);         /* to this thread */
+    CHECK(sigaction(SIGUSR1, &old_sa, NULL) == 0);
+    CHECK(sigaltstack(&old_ss, NULL) == 0);
+    return NULL;
+}
+
+static void
+test_foreign_stack(void)
+{
+    pthread_attr_t attr;
+    pthread_t th;
+    void *buf = NULL;
+
+    CHECK(posix_memalign(&buf, 65536, 2 * THREAD_STACK + ALT_STACK) == 0);
+    if (buf == NULL)
+        return;
+    fiber.buf = buf;
+    fiber.status = -1;
+    inst_init(&fiber.in, 100, 0, 0);
+    CHECK(pthread_attr_init(&attr) == 0);
+    CHECK(pthread_attr_setstack(&attr, buf, THREAD_STACK) == 0);
+    CHECK(pthread_create(&th, &attr, fiber_thread, NULL) == 0);
+    CHECK(pthread_join(th, NULL) == 0);
+    pthread_attr_destroy(&attr);
+
+    /* on the thread's stack: its lowest address plus the margin */
+    CHECK(fiber.thread_limit > (uintptr_t)buf &&
+          fiber.thread_limit < (uintptr_t)buf + THREAD_STACK);
+    CHECK(fiber.status == 0);
+    CHECK(fiber.here > (uintptr_t)buf + 2 * THREAD_STACK);
+    CHECK(fiber.in.limit_seen + UNKNOWN_STACK <= fiber.here &&
+          fiber.in.limit_seen + UNKNOWN_STACK + SLACK > fiber.here);
+    free(buf);
+}
+
 int
 main(void)
 {
     test_limits();
     test_statuses();
+    test_on_trap();
     test_nested();
     test_small_thread();
     test_max_stack();
+    test_foreign_stack();
     if (failures != 0) {
         fprintf(stderr, "test_rt_embed: %d check(s) failed\n", failures);
         return 1;

@@ -275,6 +275,35 @@ test_stdio_flags(void)
     close(p[1]);
 }
 
+/*
+ * An executable's context: a host stdio descriptor that is closed stays
+ * closed for the guest, and the others are still the host's.
+ */
+static void
+test_closed_stdio(void)
+{
+    WasiCtx *w;
+    int saved = dup(0);         /* -1: closed already */
+
+    if (saved >= 0)
+        CHECK(close(0) == 0);
+    w = wasi_ctx_new(0, NULL);
+    CHECK(w != NULL);
+    if (saved >= 0) {
+        CHECK(dup2(saved, 0) == 0);
+        close(saved);
+    }
+    if (w == NULL)
+        return;
+    wasi_ctx_bind(w, &rt, &mem);
+    CHECK(wasi_fd_fdstat_get(w, 0, STAT) == WASI_EBADF);
+    CHECK(w->fds[0].host == -1 && w->stdio_flags[0] == -1);
+    CHECK(wasi_fd_fdstat_get(w, 2, STAT) == 0 && w->fds[2].host == 2);
+    CHECK(w->fds[2].is_owned == 0);
+    wasi_ctx_free(w);
+    CHECK(is_open(2));
+}
+
 static void
 exits_7(void *ctx)
 {
@@ -313,6 +342,7 @@ main(void)
     test_args();
     test_grant_stdio();
     test_stdio_flags();
+    test_closed_stdio();
     test_proc_exit();
     wrt_memory_free(&mem);
     if (failures != 0) {
