@@ -241,8 +241,9 @@ print_version(void)
     printf("input: WebAssembly 2.0 modules (SIMD included), binary "
            "(.wasm) or text (.wat); output: C99, native executables "
            "using WASI preview1, object files and static libraries with "
-           "a C embedding API, for this machine or a Linux cross target "
-           "(--target=TRIPLE)\n");
+           "a C embedding API, for this machine, a Linux cross target "
+           "(--target=TRIPLE) or a bare-metal one (libraries only, "
+           "freestanding runtime)\n");
 }
 
 /*

@@ -135,7 +135,7 @@ def debian_package(program):
             else "binutils-arm-none-eabi"
     if program.endswith("-gcc") and program[:-4] in targets.TARGETS:
         return "gcc-" + program[:-4]
-    return {"nm": "binutils", "ar": "binutils",
+    return {"nm": "binutils", "ar": "binutils", "c++": "g++",
             "pkg-config": "pkgconf"}.get(program, program)
 
 
