@@ -13,9 +13,14 @@
 #                        picks triples (test/targets.py), "native" included
 #   make check UPDATE=1  rewrite golden expectations instead of comparing
 #   make spec            run the official testsuite (test/spec/run.py)
+#   make spec-check      the whole suite with --bounds=check (spec uses the
+#                        target's default, guard on 64-bit hosts)
 #   make spec-portable   its SIMD scripts with the portable SIMD path
 #   make SANITIZE=1      ASan + UBSan build in build-san/ (also for check)
 #   make demo            compile and run the bundled example
+#   make bench           time test/bench/ natively and under w2c (guard and
+#                        check bounds), wasm2c and node (not part of check);
+#                        RUNS=N, ONLY=a,b and ENGINES=x,y narrow it down
 #   make install         PREFIX=/usr/local, DESTDIR honoured (also
 #                        BINDIR, LIBDIR, SHAREDIR, INCLUDEDIR, MANDIR)
 #   make uninstall       remove what install put there
@@ -154,6 +159,7 @@ check:
 	W2C_TEST_CC='$(CC)' UPDATE='$(UPDATE)' $(TEST_ENV) \
 	$$pytest -q $(PYTESTFLAGS) test/
 	@$(MAKE) --no-print-directory spec
+	@$(MAKE) --no-print-directory spec-check
 	@$(MAKE) --no-print-directory spec-portable
 
 # ---- the official testsuite (test/spec/) ------------------------------
@@ -182,6 +188,13 @@ spec: $(BUILD)/w2c-spec
 	/usr/bin/env python3 test/spec/run.py --runner '$(BUILD)/w2c-spec' \
 	    $(SPECFLAGS)
 
+# The whole suite again with the other bounds strategy: explicit checks
+# (`make spec` uses the target's default, guard on 64-bit hosts).
+spec-check: $(BUILD)/w2c-spec
+	@W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' CC='$(CC)' \
+	/usr/bin/env python3 test/spec/run.py --runner '$(BUILD)/w2c-spec' \
+	    --bounds=check $(SPECFLAGS)
+
 # The SIMD scripts again, with rt/wrt_simd.h's portable (plain C) path.
 spec-portable: $(BUILD)/w2c-spec
 	@W2C_CACHE_DIR='$(CURDIR)/$(BUILD)/cache' CC='$(CC)' \
@@ -206,6 +219,13 @@ check-cross:
 demo: all
 	$(BUILD)/w2c test/demo/hello.wasm -o $(BUILD)/hello
 	$(BUILD)/hello world
+
+# Benchmarks (test/bench/run.py): a table of medians and ratios to native
+# on stdout and in build/bench/results.{txt,json}.
+bench: all
+	@W2C='$(CURDIR)/$(BUILD)/w2c' WASI_SYSROOT='$(WASI_SYSROOT)' \
+	/usr/bin/python3 test/bench/run.py $(if $(RUNS),--runs='$(RUNS)') \
+	    $(if $(ONLY),--only='$(ONLY)') $(if $(ENGINES),--engines='$(ENGINES)')
 
 # ---- install -----------------------------------------------------------
 
@@ -251,5 +271,5 @@ clean:
 distclean: clean
 	rm -f config.mak
 
-.PHONY: all check check-cross spec spec-portable demo install uninstall \
-    clean distclean
+.PHONY: all check check-cross spec spec-check spec-portable bench demo install \
+    uninstall clean distclean

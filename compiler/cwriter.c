@@ -7,6 +7,7 @@
 #include "cwriter.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,122 @@ cw_raw(CWriter *w, const char *s, size_t n)
     w->buf[w->len] = '\0';
 }
 
+/*
+ * Whether every conversion in fmt is one that fast_print handles: %s %u
+ * %d %c %x %% %.*s %llu %lld %zu.  Anything else (widths, flags, floats)
+ * goes to vsnprintf.
+ */
+static bool
+is_simple(const char *fmt)
+{
+    const char *p;
+
+    for (p = fmt; (p = strchr(p, '%')) != NULL; p++) {
+        p++;
+        if (strncmp(p, ".*s", 3) == 0 || strncmp(p, "llu", 3) == 0 ||
+            strncmp(p, "lld", 3) == 0)
+            p += 2;
+        else if (strncmp(p, "zu", 2) == 0)
+            p += 1;
+        else if (*p == '\0' || strchr("sudcx%", *p) == NULL)
+            return false;
+    }
+    return true;
+}
+
+/* The decimal digits of v, written backwards ending at end; returns the
+   first. */
+static char *
+utoa_back(unsigned long long v, char *end)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return end;
+}
+
+/*
+ * printf for the formats is_simple accepts, without vsnprintf's cost:
+ * generated C is almost all short lines of names and numbers, and
+ * formatting them was most of the translation's time.
+ */
+static void
+fast_print(CWriter *w, const char *fmt, va_list ap)
+{
+    char num[24];
+    char *const end = num + sizeof num;
+    const char *p = fmt, *q, *str;
+    char *d;
+    unsigned long long u;
+    long long v;
+    int n;
+
+    while ((q = strchr(p, '%')) != NULL) {
+        if (q > p)
+            cw_raw(w, p, (size_t)(q - p));
+        q++;
+        switch (*q) {
+        case 's':
+            str = va_arg(ap, const char *);
+            cw_raw(w, str, strlen(str));
+            break;
+        case '.':       /* .*s */
+            n = va_arg(ap, int);
+            str = va_arg(ap, const char *);
+            cw_raw(w, str, n > 0 ? (size_t)n : 0);
+            q += 2;
+            break;
+        case 'u':
+            d = utoa_back(va_arg(ap, unsigned), end);
+            cw_raw(w, d, (size_t)(end - d));
+            break;
+        case 'x':
+            u = va_arg(ap, unsigned);
+            d = end;
+            do {
+                *--d = "0123456789abcdef"[u & 15];
+                u >>= 4;
+            } while (u != 0);
+            cw_raw(w, d, (size_t)(end - d));
+            break;
+        case 'c':
+            num[0] = (char)va_arg(ap, int);
+            cw_raw(w, num, 1);
+            break;
+        case 'z':       /* zu */
+            d = utoa_back(va_arg(ap, size_t), end);
+            cw_raw(w, d, (size_t)(end - d));
+            q += 1;
+            break;
+        case 'd':
+        case 'l':       /* llu, lld */
+            if (*q == 'd') {
+                v = va_arg(ap, int);
+            } else if (q[2] == 'u') {
+                q += 2;
+                d = utoa_back(va_arg(ap, unsigned long long), end);
+                cw_raw(w, d, (size_t)(end - d));
+                break;
+            } else {
+                q += 2;
+                v = va_arg(ap, long long);
+            }
+            u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+            d = utoa_back(u, end);
+            if (v < 0)
+                *--d = '-';
+            cw_raw(w, d, (size_t)(end - d));
+            break;
+        default:        /* %% */
+            cw_raw(w, "%", 1);
+            break;
+        }
+        p = q + 1;
+    }
+    cw_raw(w, p, strlen(p));
+}
+
 static void
 vprint(CWriter *w, const char *fmt, va_list ap)
 {
@@ -69,6 +186,10 @@ vprint(CWriter *w, const char *fmt, va_list ap)
     va_list ap2;
     int n;
 
+    if (is_simple(fmt)) {
+        fast_print(w, fmt, ap);
+        return;
+    }
     va_copy(ap2, ap);
     n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
@@ -86,11 +207,15 @@ vprint(CWriter *w, const char *fmt, va_list ap)
 static void
 indent(CWriter *w)
 {
-    static const char spaces[] = "                                ";
-    int i;
+    static const char spaces[] = "                                "
+                                 "                                ";
+    size_t n = (size_t)w->indent * 4;
 
-    for (i = 0; i < w->indent; i++)
-        cw_raw(w, spaces, 4);
+    while (n > 0) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        cw_raw(w, spaces, k);
+        n -= k;
+    }
 }
 
 static void

@@ -58,7 +58,7 @@ extern char **environ;
 /* Language mode for generated code and the runtime: C99 + POSIX (STYLE). */
 #define CC_STD "-std=c99"
 
-/* At most this many compiler processes at once. */
+/* At most this many compiler processes at once by default (-j overrides). */
 #define MAX_JOBS 16
 
 /* A growable argument vector in an arena, NULL-terminated. */
@@ -117,6 +117,8 @@ typedef struct Job {
     int spawn_err;      /* errno from posix_spawnp, 0 if it started */
     bool done;
     const char *tool;   /* for messages: NULL is "C compiler" */
+    const char *label;  /* -v: "phase cc LABEL: T ms" when done */
+    double t0;          /* when it started */
 } Job;
 
 double
@@ -195,16 +197,22 @@ max_parallel(void)
     return n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
+unsigned
+driver_jobs(void)
+{
+    return (unsigned)max_parallel();
+}
+
 /*
- * Run every job, at most max_parallel() at a time, and wait for all of them
+ * Run every job, at most limit at a time, and wait for all of them
  * (even after a failure, so no compiler outlives us).  Returns true when
  * all succeeded; otherwise reports the first failed job in list order.
  */
 static bool
-run_jobs(Job *jobs, size_t n, bool verbose)
+run_jobs(Job *jobs, size_t n, int limit, bool verbose)
 {
     size_t next = 0, ndone = 0, i;
-    int running = 0, limit = max_parallel();
+    int running = 0;
     bool stopped = false;
 
     while (ndone < n) {
@@ -231,6 +239,7 @@ run_jobs(Job *jobs, size_t n, bool verbose)
                 fputc('\n', stderr);
             }
             fflush(NULL);
+            j->t0 = driver_now();
             err = posix_spawnp(&j->pid, j->argv.v[0], NULL, NULL,
                                j->argv.v, environ);
             if (err) {
@@ -264,6 +273,10 @@ run_jobs(Job *jobs, size_t n, bool verbose)
                 if (!jobs[i].done && jobs[i].pid == pid) {
                     jobs[i].status = st;
                     jobs[i].done = true;
+                    if (verbose && jobs[i].label != NULL)
+                        fprintf(stderr, "w2c: phase cc %s: %.2f ms\n",
+                                jobs[i].label,
+                                (driver_now() - jobs[i].t0) * 1e3);
                     ndone++;
                     running--;
                     break;
@@ -283,11 +296,16 @@ run_jobs(Job *jobs, size_t n, bool verbose)
     return true;
 }
 
-/* run_jobs as a DriverStatus: a failure is the tool's, or the interrupt's. */
+/*
+ * run_jobs, at most o->jobs at a time (default max_parallel()), as a
+ * DriverStatus: a failure is the tool's, or the interrupt's.
+ */
 static DriverStatus
-run_status(Job *jobs, size_t n, bool verbose)
+run_status(Job *jobs, size_t n, const DriverOpts *o)
 {
-    if (run_jobs(jobs, n, verbose))
+    int limit = o->jobs > 0 ? (int)o->jobs : max_parallel();
+
+    if (run_jobs(jobs, n, limit, o->verbose))
         return DRIVER_OK;
     return interrupted ? DRIVER_INTERRUPTED : DRIVER_CC_FAILED;
 }
@@ -843,50 +861,52 @@ publish_runtime(Arena *a, const DriverOpts *o, const Argv *objs, RtPlan *p)
                 "them as %s: %s\n", p->dir, p->entry, strerror(err));
 }
 
-/* The module object cobj, then the runtime objects objs in rtdir. */
+/* The module's objects cobjs, then the runtime objects objs in rtdir. */
 static void
-push_objects(Argv *av, const char *cobj, const char *rtdir, const Argv *objs)
+push_objects(Argv *av, const Argv *cobjs, const char *rtdir,
+             const Argv *objs)
 {
     size_t i;
 
-    argv_push(av, cobj);
+    for (i = 0; i < cobjs->n; i++)
+        argv_push(av, cobjs->v[i]);
     for (i = 0; i < objs->n; i++)
         argv_push(av, arena_printf(av->a, "%s/%s", rtdir, objs->v[i]));
 }
 
-/* Link the module object cobj with the runtime objects into `output`. */
+/* Link the module objects cobjs with the runtime objects into `output`. */
 static DriverStatus
-link_exe(Arena *a, const DriverOpts *o, const char *cobj, const char *rtdir,
+link_exe(Arena *a, const DriverOpts *o, const Argv *cobjs, const char *rtdir,
          const Argv *objs, const char *output)
 {
-    Job lj = { { 0 }, 0, 0, 0, false, NULL };
+    Job lj = { { 0 }, 0, 0, 0, false, NULL, NULL, 0 };
     size_t i;
 
     lj.argv.a = a;
     begin_command(&lj.argv, o);
     for (i = 0; i < o->ncflags; i++)
         argv_push(&lj.argv, o->cflags[i]);
-    push_objects(&lj.argv, cobj, rtdir, objs);
+    push_objects(&lj.argv, cobjs, rtdir, objs);
     for (i = 0; i < o->nldflags; i++)
         argv_push(&lj.argv, o->ldflags[i]);
     argv_push(&lj.argv, "-o");
     argv_push(&lj.argv, output);
     argv_push(&lj.argv, "-lm");
     argv_push(&lj.argv, "-lpthread");
-    return run_status(&lj, 1, o->verbose);
+    return run_status(&lj, 1, o);
 }
 
 /*
- * Archive the module object cobj and the runtime objects: `ar rcs` into a
+ * Archive the module objects cobjs and the runtime objects: `ar rcs` into a
  * fresh temporary beside `output` (ar adds to an existing archive, and a
  * rename only replaces within one file system), renamed over `output` when
  * complete.  On failure nothing of this build is left.
  */
 static DriverStatus
-archive_lib(Arena *a, const DriverOpts *o, const char *cobj,
+archive_lib(Arena *a, const DriverOpts *o, const Argv *cobjs,
             const char *rtdir, const Argv *objs, const char *output)
 {
-    Job aj = { { 0 }, 0, 0, 0, false, "archiver" };
+    Job aj = { { 0 }, 0, 0, 0, false, "archiver", NULL, 0 };
     char *tmp = arena_printf(a, "%s.w2c-tmp%ld", output, (long)getpid());
     DriverStatus s;
 
@@ -894,9 +914,9 @@ archive_lib(Arena *a, const DriverOpts *o, const char *cobj,
     argv_push_words(&aj.argv, o->ar);
     argv_push(&aj.argv, "rcs");
     argv_push(&aj.argv, tmp);
-    push_objects(&aj.argv, cobj, rtdir, objs);
+    push_objects(&aj.argv, cobjs, rtdir, objs);
     (void)unlink(tmp);
-    s = run_status(&aj, 1, o->verbose);
+    s = run_status(&aj, 1, o);
     if (s != DRIVER_OK) {
         (void)unlink(tmp);
         return s;
@@ -911,6 +931,44 @@ archive_lib(Arena *a, const DriverOpts *o, const char *cobj,
 }
 
 /*
+ * The compile jobs of the module's C files, in jobs[0 .. 1 + o->nparts):
+ * the parts of split output first (they hold the functions, the most
+ * work), then csrc.  Their objects in o->tmpdir are pushed to cobjs in
+ * file order (csrc first): "0-<stem of the file>.o", or in an archive,
+ * whose members are named after the library, "0-<prefix>.o" and
+ * "0-<prefix>-<k>.o".
+ */
+static void
+module_jobs(Arena *a, const DriverOpts *o, const char *csrc, Job *jobs,
+            Argv *cobjs)
+{
+    size_t k, n = 1 + o->nparts;
+
+    cobjs->a = a;
+    for (k = 0; k < n; k++) {
+        const char *src = k == 0 ? csrc : o->parts[k - 1];
+        const char *obj;
+        Job *j = &jobs[k == 0 ? n - 1 : k - 1];
+
+        if (o->mode == DRIVER_LIB && k > 0)
+            obj = arena_printf(a, "%s/0-%s-%zu.o", o->tmpdir, o->prefix, k);
+        else if (o->mode == DRIVER_LIB)
+            obj = arena_printf(a, "%s/0-%s.o", o->tmpdir, o->prefix);
+        else
+            obj = arena_printf(a, "%s/0-%s.o", o->tmpdir, stem(a, src));
+        argv_push(cobjs, obj);
+        j->argv.a = a;
+        j->label = src;
+        begin_command(&j->argv, o);
+        add_compile_flags(&j->argv, o);
+        argv_push(&j->argv, "-c");
+        argv_push(&j->argv, src);
+        argv_push(&j->argv, "-o");
+        argv_push(&j->argv, obj);
+    }
+}
+
+/*
  * DRIVER_EXE and DRIVER_LIB: compile the module's C and (unless cached) the
  * runtime in parallel, then link them, or archive them.
  */
@@ -918,11 +976,10 @@ static DriverStatus
 build_with_runtime(Arena *a, const DriverOpts *o, const char *csrc,
                    const char *output)
 {
-    Argv rel = { 0 }, objs = { 0 };
+    Argv rel = { 0 }, objs = { 0 }, cobjs = { 0 };
     Job *jobs;
-    size_t i, njobs;
+    size_t i, njobs, nmod = 1 + o->nparts;
     double t0, t1;
-    char *cobj;
     RtPlan plan;
     DriverStatus s = DRIVER_OK;
 
@@ -945,32 +1002,24 @@ build_with_runtime(Arena *a, const DriverOpts *o, const char *csrc,
     plan = plan_runtime(a, o, &objs);
 
     /* The module's C always compiles; the runtime only when not cached. */
-    njobs = plan.compile ? 1 + rel.n : 1;
+    njobs = plan.compile ? nmod + rel.n : nmod;
     jobs = arena_array(a, njobs, sizeof *jobs);
-    /* In an archive the module's member is named after the library. */
-    cobj = arena_printf(a, "%s/0-%s.o", o->tmpdir,
-                        o->mode == DRIVER_LIB ? o->prefix : stem(a, csrc));
-    for (i = 0; i < njobs; i++) {
+    module_jobs(a, o, csrc, jobs, &cobjs);
+    for (i = nmod; i < njobs; i++) {
+        const char *src = arena_printf(a, "%s/%s", o->runtime_dir,
+                                       rel.v[i - nmod]);
         jobs[i].argv.a = a;
         begin_command(&jobs[i].argv, o);
         add_compile_flags(&jobs[i].argv, o);
         argv_push(&jobs[i].argv, "-c");
-        if (i == 0) {
-            argv_push(&jobs[i].argv, csrc);
-            argv_push(&jobs[i].argv, "-o");
-            argv_push(&jobs[i].argv, cobj);
-        } else {
-            const char *src = arena_printf(a, "%s/%s", o->runtime_dir,
-                                           rel.v[i - 1]);
-            argv_push(&jobs[i].argv, src);
-            argv_push(&jobs[i].argv, "-o");
-            argv_push(&jobs[i].argv, arena_printf(a, "%s/%s", plan.dir,
-                                                  objs.v[i - 1]));
-        }
+        argv_push(&jobs[i].argv, src);
+        argv_push(&jobs[i].argv, "-o");
+        argv_push(&jobs[i].argv, arena_printf(a, "%s/%s", plan.dir,
+                                              objs.v[i - nmod]));
     }
 
     t0 = driver_now();
-    s = run_status(jobs, njobs, o->verbose);
+    s = run_status(jobs, njobs, o);
     if (s != DRIVER_OK)
         goto done;
     t1 = driver_now();
@@ -980,8 +1029,8 @@ build_with_runtime(Arena *a, const DriverOpts *o, const char *csrc,
         publish_runtime(a, o, &objs, &plan);
 
     s = o->mode == DRIVER_LIB
-            ? archive_lib(a, o, cobj, plan.dir, &objs, output)
-            : link_exe(a, o, cobj, plan.dir, &objs, output);
+            ? archive_lib(a, o, &cobjs, plan.dir, &objs, output)
+            : link_exe(a, o, &cobjs, plan.dir, &objs, output);
     if (s == DRIVER_OK && o->verbose)
         fprintf(stderr, "w2c: phase %s: %.2f ms\n",
                 o->mode == DRIVER_LIB ? "ar" : "link",
@@ -993,13 +1042,52 @@ done:
     return s;
 }
 
+/*
+ * DRIVER_OBJ with split output: compile every file, then join the objects
+ * into one relocatable object (`CC -r -nostdlib`; the shared names stay
+ * hidden globals in it).
+ */
+static DriverStatus
+build_obj_parts(Arena *a, const DriverOpts *o, const char *csrc,
+                const char *output)
+{
+    Job *jobs = arena_array(a, 1 + o->nparts, sizeof *jobs);
+    Job lj = { { 0 }, 0, 0, 0, false, NULL, NULL, 0 };
+    Argv cobjs = { 0 }, none = { 0 };
+    double t0, t1;
+    DriverStatus s;
+
+    module_jobs(a, o, csrc, jobs, &cobjs);
+    t0 = driver_now();
+    s = run_status(jobs, 1 + o->nparts, o);
+    if (s != DRIVER_OK)
+        return s;
+    t1 = driver_now();
+    if (o->verbose)
+        fprintf(stderr, "w2c: phase cc: %.2f ms\n", (t1 - t0) * 1e3);
+    lj.argv.a = a;
+    begin_command(&lj.argv, o);
+    argv_push(&lj.argv, "-r");
+    argv_push(&lj.argv, "-nostdlib");
+    push_objects(&lj.argv, &cobjs, NULL, &none);
+    argv_push(&lj.argv, "-o");
+    argv_push(&lj.argv, output);
+    s = run_status(&lj, 1, o);
+    if (s == DRIVER_OK && o->verbose)
+        fprintf(stderr, "w2c: phase link: %.2f ms\n",
+                (driver_now() - t1) * 1e3);
+    return s;
+}
+
 static DriverStatus
 build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
 {
-    Job j = { { 0 }, 0, 0, 0, false, NULL };
+    Job j = { { 0 }, 0, 0, 0, false, NULL, NULL, 0 };
     double t0;
     DriverStatus s;
 
+    if (o->nparts > 0)
+        return build_obj_parts(a, o, csrc, output);
     j.argv.a = a;
     begin_command(&j.argv, o);
     add_compile_flags(&j.argv, o);
@@ -1008,7 +1096,7 @@ build_obj(Arena *a, const DriverOpts *o, const char *csrc, const char *output)
     argv_push(&j.argv, "-o");
     argv_push(&j.argv, output);
     t0 = driver_now();
-    s = run_status(&j, 1, o->verbose);
+    s = run_status(&j, 1, o);
     if (s == DRIVER_OK && o->verbose)
         fprintf(stderr, "w2c: phase cc: %.2f ms\n",
                 (driver_now() - t0) * 1e3);
@@ -1025,6 +1113,27 @@ driver_target_freestanding(const char *triple)
     n = strlen(triple);
     return strstr(triple, "-none-") != NULL ||
            (n >= 4 && strcmp(triple + n - 4, "-elf") == 0);
+}
+
+bool
+driver_target_guard(const char *triple)
+{
+    static const char *const arch64[] = {
+        "x86_64-", "aarch64-", "aarch64_be-", "riscv64-", "s390x-",
+        "powerpc64-", "powerpc64le-", "ppc64-", "ppc64le-", "mips64-",
+        "mips64el-", "loongarch64-", "sparc64-", "arm64-"};
+    size_t i;
+
+    if (triple == NULL)     /* this machine: what w2c itself runs on */
+        return sizeof(void *) == 8;     /* w2c itself needs POSIX */
+    if (driver_target_freestanding(triple) ||
+        strstr(triple, "x32") != NULL || strstr(triple, "ilp32") != NULL ||
+        strstr(triple, "windows") != NULL || strstr(triple, "mingw") != NULL)
+        return false;
+    for (i = 0; i < sizeof arch64 / sizeof arch64[0]; i++)
+        if (strncmp(triple, arch64[i], strlen(arch64[i])) == 0)
+            return true;
+    return false;
 }
 
 /*

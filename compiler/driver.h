@@ -46,7 +46,14 @@ typedef struct DriverOpts {
     const char *runtime_dir;    /* has rt/, wasi-rt/ (driver_find_runtime) */
     const char *tmpdir;         /* scratch directory for objects */
     bool verbose;               /* -v: print commands and phase times */
+    /* Split output: more C files of the module, compiled like csrc. */
+    const char *const *parts;
+    size_t nparts;
+    unsigned jobs;              /* -j: compilers at once; 0: driver_jobs() */
 } DriverOpts;
+
+/* The default number of parallel jobs: the processors online, at most 16. */
+unsigned driver_jobs(void);
 
 /*
  * Whether the --target triple is a bare-metal one (holding "-none-" or
@@ -56,6 +63,13 @@ typedef struct DriverOpts {
  * NULL, this machine, is not bare metal.
  */
 bool driver_target_freestanding(const char *triple);
+
+/*
+ * Whether the target (NULL: this machine) can use --bounds=guard: a
+ * hosted 64-bit POSIX system, where a memory's 8 GiB reservation fits and
+ * faults arrive as signals.  The default bounds strategy there.
+ */
+bool driver_target_guard(const char *triple);
 
 /*
  * Locate the runtime sources: $W2C_RUNTIME_DIR when set; else
@@ -68,8 +82,11 @@ char *driver_find_runtime(const char *argv0);
 
 /*
  * Build o->mode output at `output` from the generated C file `csrc` (its
- * header sits beside it).  DRIVER_EXE compiles csrc into o->tmpdir and
- * links it with the runtime objects; DRIVER_OBJ compiles csrc alone.
+ * header sits beside it) and the part files o->parts of split output.
+ * Every C file compiles to its own object in o->tmpdir, up to o->jobs
+ * compilers at once.  DRIVER_EXE links the objects with the runtime
+ * objects; DRIVER_OBJ compiles csrc alone straight to `output`, or with
+ * parts joins their objects into `output` with `CC -r -nostdlib`.
  * DRIVER_LIB compiles csrc and the runtime with
  *     -DWRT_PREFIX=<o->prefix> -fPIC -fno-math-errno
  * (so every symbol the archive defines starts with "<prefix>_"), then runs
@@ -93,7 +110,8 @@ char *driver_find_runtime(const char *argv0);
  * safe.  With W2C_CACHE_DIR=off, or when the cache cannot be written, the
  * runtime compiles into o->tmpdir as part of this build.
  *
- * With o->verbose, prints each command, where the runtime objects came from
+ * With o->verbose, prints each command, the time each compiler took
+ * ("w2c: phase cc FILE: T ms"), where the runtime objects came from
  * ("w2c: runtime objects: cached DIR" or "... built DIR") and the "cc" and
  * "link" (or "ar") phase times on stderr.  On failure prints
  *     w2c: error: C compiler failed (status N): <command>

@@ -60,6 +60,15 @@ typedef struct EmitOpts {
     uint64_t max_memory_pages;  /* --max-memory in pages; 0: no limit */
     uint32_t max_call_depth;    /* --max-call-depth; 0: runtime default */
     bool offsets;               /* --offsets: a comment per instruction */
+    /*
+     * --part-size: when the module's code (the bytes of its function
+     * bodies, as emit_code_size counts them) exceeds this, its functions
+     * are split across several C files of about this much code each
+     * (emit_begin); 0 keeps one file whatever the size.
+     */
+    uint64_t part_size;
+    bool guard;                 /* --bounds=guard: unchecked accesses into
+                                   guard reservations (WRT_GUARD) */
     bool freestanding;          /* for a bare-metal --target: no WASI */
 } EmitOpts;
 
@@ -82,8 +91,58 @@ bool emit_check_imports(const Module *m, const EmitOpts *o, Diag *d)
  */
 const char *emit_prefix_problem(const char *prefix, EmitMode mode);
 
-/* Write the module's C into c and its header into h. */
+/*
+ * Write the module's C into c and its header into h, as one C file
+ * (EmitOpts.part_size is ignored).
+ */
 bool emit_module(Arena *a, const Module *m, const EmitOpts *o, CWriter *c,
                  CWriter *h, Diag *d) WARN_UNUSED;
+
+/*
+ * Output that may be split across several C files:
+ *
+ *     em = emit_begin(a, m, o, d);          plan, choose the parts
+ *     if (emit_nparts(em) > 0)
+ *         names_split(a, m, o->prefix);     names that link across files
+ *     emit_main(em, c, h);                  the main .c and the header
+ *     emit_part(em, 1, c1); ...             any order, any process
+ *
+ * The main file has the instance's life cycle, exports, data and tables;
+ * with parts (emit_nparts > 0) the Wasm functions are all in parts
+ * 1..nparts, each a self-contained C file (it includes the same headers and
+ * repeats the declarations it needs).  Parts are balanced by code size:
+ * each function, largest first, goes to the part with the least code so
+ * far.  A function called from another file, and the signature strings
+ * and data segments, are shared under "<prefix>_w2c_..." names with hidden
+ * visibility where the compiler has it; everything else stays static.
+ * Everything is deterministic.
+ */
+typedef struct Emitter Emitter;
+
+/*
+ * Check the prefix and plan the output (in a); NULL after a diagnostic.
+ * The module must have its names (names_assign).
+ */
+Emitter *emit_begin(Arena *a, const Module *m, const EmitOpts *o, Diag *d)
+    WARN_UNUSED;
+/* The number of part files: 0 when the output is one file. */
+uint32_t emit_nparts(const Emitter *em);
+/* The code bytes and number of functions of part k (1..nparts), for -v. */
+uint64_t emit_part_code(const Emitter *em, uint32_t k);
+uint32_t emit_part_funcs(const Emitter *em, uint32_t k);
+/* The code bytes of the whole module. */
+uint64_t emit_code_total(const Emitter *em);
+/* Write the main .c into c and the header into h.  Call it once, first. */
+bool emit_main(Emitter *em, CWriter *c, CWriter *h) WARN_UNUSED;
+/* Write part k (1..nparts) into c; only after emit_main. */
+bool emit_part(Emitter *em, uint32_t k, CWriter *c) WARN_UNUSED;
+/* Free what the Emitter holds outside the arena. */
+void emit_finish(Emitter *em);
+
+/*
+ * The size of function f's body as the binary format encodes it (opcodes
+ * and immediates, shortest LEB128), whichever format the module came in.
+ */
+uint64_t emit_code_size(const Func *f);
 
 #endif /* COMPILER_EMIT_H */

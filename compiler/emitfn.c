@@ -61,6 +61,12 @@ typedef struct Fn {
     const FuncType *ft;
     CWriter *w;                 /* the body, declarations come later */
     ValType *stack;
+    /*
+     * Guard bounds: per stack depth, the value depends on a load that
+     * nothing observable uses yet.  Dropping it would let the C compiler
+     * delete the load and with it the fault, so drop forces a read.
+     */
+    uint8_t *pending;
     uint32_t height, stack_cap;
     Frame *frames;
     uint32_t nframes, frames_cap;
@@ -76,6 +82,12 @@ typedef struct Fn {
     bool unreachable;           /* rest of the current arm is dead */
     bool has_return;            /* a return statement was printed */
     uint32_t skip;              /* blocks opened inside dead code */
+    uint8_t *views;             /* per memory: loads or stores use it, so
+                                   its view mb<i>, ms<i> is kept in locals */
+    bool any_view;
+    bool has_call;              /* it has call instructions */
+    bool count_depth;           /* calls: wrt_enter and wrt_leave (else,
+                                   guard: the stack's guard page) */
     char bufs[8][24];           /* rotating slot-name buffers */
     unsigned nextbuf;
 } Fn;
@@ -282,8 +294,10 @@ push(Fn *fn, ValType t)
     if (fn->height == fn->stack_cap) {
         fn->stack_cap = fn->stack_cap ? fn->stack_cap * 2 : 64;
         fn->stack = xrealloc(fn->stack, fn->stack_cap * sizeof(ValType));
+        fn->pending = xrealloc(fn->pending, fn->stack_cap);
     }
     fn->stack[fn->height] = t;
+    fn->pending[fn->height] = 0;
     return fn->height++;
 }
 
@@ -565,6 +579,40 @@ fmt_v128(char *out, size_t cap, const uint8_t *b)
                  (unsigned long long)lo, (unsigned long long)hi);
 }
 
+/* ---- memory views -------------------------------------------------------- */
+
+/*
+ * Memory i's view: its base and size in locals, which the C compiler can
+ * keep in registers because nothing else can write them (stores into
+ * linear memory could alias inst->mem<i>, not a local).  They are read at
+ * entry and again where the memory may have grown.
+ */
+static void
+reload_view(Fn *fn, uint32_t i)
+{
+    cw_line(fn->w, "mb%u = inst->mem%u->base;", (unsigned)i, (unsigned)i);
+    cw_line(fn->w, "ms%u = inst->mem%u->size;", (unsigned)i, (unsigned)i);
+}
+
+/*
+ * After a call: reload the views when the callee may grow a memory and,
+ * with guard bounds, name this function again as the one whose faults
+ * are reported.
+ */
+static void
+after_call(Fn *fn, bool may_grow)
+{
+    uint32_t i;
+
+    if (!fn->any_view)
+        return;
+    for (i = 0; may_grow && i < fn->m->nmems; i++)
+        if (fn->views[i])
+            reload_view(fn, i);
+    if (fn->e->o->guard)
+        cw_line(fn->w, "inst->rt.func = %uu;", (unsigned)fn->fidx);
+}
+
 /* ---- templates ----------------------------------------------------------- */
 
 /* Expand an opcodes.def template (see the token list there). */
@@ -577,10 +625,16 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     uint32_t mem = 0, src = 0, k;
     const char *p;
 
+    bool is_load = (oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE) &&
+                   nr == 1;
+    bool pending = false;
+
     if (np > 3 || nr > 1)
         BUG("template with more than 3 operands or 1 result");
-    for (k = 0; k < np; k++)
+    for (k = 0; k < np; k++) {
         ops[k] = top(fn, (uint32_t)(np - 1 - k));
+        pending = pending || fn->pending[fn->height - 1 - k];
+    }
     pop(fn, (uint32_t)np);
 
     switch (oi->imm) {
@@ -596,6 +650,8 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
 
     if (nr == 1) {
         uint32_t d = push(fn, letter_type(oi->results[0]));
+        /* a pure operation passes its operands' pending loads on */
+        fn->pending[d] = is_load || (pending && in->op != OP_MEMORY_GROW);
         n += (size_t)snprintf(line + n, sizeof line - n, "%s = ",
                               slot(fn, d));
     }
@@ -615,8 +671,14 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
                                   "&inst->rt, %uu", (unsigned)fn->fidx);
             break;
         case 'M':
-            n += (size_t)snprintf(line + n, sizeof line - n, "inst->mem%u",
-                                  (unsigned)mem);
+            /* loads and stores take the view, the rest the memory */
+            if (oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE)
+                n += (size_t)snprintf(line + n, sizeof line - n,
+                                      "mb%u, ms%u", (unsigned)mem,
+                                      (unsigned)mem);
+            else
+                n += (size_t)snprintf(line + n, sizeof line - n,
+                                      "inst->mem%u", (unsigned)mem);
             break;
         case 'N':
             n += (size_t)snprintf(line + n, sizeof line - n, "inst->mem%u",
@@ -652,6 +714,8 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     line[n++] = ';';
     line[n] = '\0';
     put_wrapped(fn->w, line);
+    if (in->op == OP_MEMORY_GROW && fn->views[mem])
+        reload_view(fn, mem);
 }
 
 /* ---- branches ------------------------------------------------------------ */
@@ -664,7 +728,8 @@ emit_return(Fn *fn, const char *cond)
 
     if (cond != NULL)
         cw_open(fn->w, "if (%s) {", cond);
-    cw_line(fn->w, "wrt_leave(&inst->rt);");
+    if (fn->count_depth)
+        cw_line(fn->w, "wrt_leave(&inst->rt);");
     fn->has_return = true;
     if (n == 0) {
         cw_line(fn->w, "return;");
@@ -820,12 +885,18 @@ emit_call(Fn *fn, uint32_t callee)
     char *name, *ctx;
 
     if (f->is_import) {
+        /* the host function gets the margin below the stack limit */
+        if (!fn->count_depth)
+            stmt(fn, "wrt_stack_check(&inst->rt, %uu);", (unsigned)fn->fidx);
         name = arena_printf(fn->e->a, "inst->%s", f->cname);
         ctx = arena_printf(fn->e->a, "inst->%s_ctx", f->cname);
         emit_call_expr(fn, f->type, name, ctx);
     } else {
         emit_call_expr(fn, f->type, f->cname, "inst");
+        if (!fn->count_depth && fn->e->has_calls[callee])
+            cw_line(fn->w, "WRT_NO_TAIL_CALL();");
     }
+    after_call(fn, fn->e->may_grow[callee]);
 }
 
 static void
@@ -846,8 +917,11 @@ emit_call_indirect(Fn *fn, const Instr *in)
             top(fn, 0), (unsigned)fn->e->type_sig[ti]);
     pop(fn, 1);
     emit_call_expr(fn, ti, callee.buf, "fp->ctx");
+    if (!fn->count_depth)
+        cw_line(fn->w, "WRT_NO_TAIL_CALL();");
     cw_close(fn->w, "}");
     cw_free(&callee);
+    after_call(fn, true);
 }
 
 /* ---- the instruction walk ------------------------------------------------ */
@@ -1025,6 +1099,10 @@ emit_instr(Fn *fn, const Instr *in)
         emit_call_indirect(fn, in);
         break;
     case OP_DROP:
+        if (fn->e->o->guard && fn->pending[fn->height - 1])
+            stmt(fn, "WRT_FORCE_READ%s(%s);",
+                 fn->stack[fn->height - 1] == VT_V128 ? "_V128" : "",
+                 top(fn, 0));
         pop(fn, 1);
         break;
     case OP_SELECT:
@@ -1032,6 +1110,8 @@ emit_instr(Fn *fn, const Instr *in)
         s = top(fn, 0);
         stmt(fn, "%s = %s ? %s : %s;", top(fn, 2), s, top(fn, 2),
                 top(fn, 1));
+        d = fn->height - 3;
+        fn->pending[d] |= fn->pending[d + 1] | fn->pending[d + 2];
         pop(fn, 2);
         break;
     case OP_LOCAL_GET:
@@ -1370,6 +1450,108 @@ declare_slots(Fn *fn, CWriter *c)
     }
 }
 
+/* Whether C text refers to the identifier inst. */
+static bool
+mentions_inst(const char *text)
+{
+    const char *p = text;
+
+    while (p != NULL && (p = strstr(p, "inst")) != NULL) {
+        if ((p == text || !is_ident_char(p[-1])) && !is_ident_char(p[4]))
+            return true;
+        p += 4;
+    }
+    return false;
+}
+
+/*
+ * EmitCtx.may_grow for every function: the ones that grow a memory
+ * themselves or may call code we cannot see (imports, call_indirect),
+ * then, walking call edges backwards, everything that calls them.
+ */
+static void
+plan_may_grow(EmitCtx *e)
+{
+    const Module *m = e->m;
+    uint32_t nf = m->nfuncs, ne = 0, i, k, head = 0, tail = 0;
+    uint32_t *from, *to, *start, *queue;
+    uint8_t *grow = arena_array(e->a, nf ? nf : 1, 1);
+    uint8_t *calls = arena_array(e->a, nf ? nf : 1, 1);
+
+    for (i = 0; i < nf; i++)
+        for (k = 0; !m->funcs[i].is_import && k < m->funcs[i].body.n; k++)
+            ne += m->funcs[i].body.code[k].op == OP_CALL;
+    from = xrealloc(NULL, (ne ? ne : 1) * sizeof *from);
+    to = xrealloc(NULL, (ne ? ne : 1) * sizeof *to);
+    start = xrealloc(NULL, (nf + 1) * sizeof *start);
+    queue = xrealloc(NULL, (nf ? nf : 1) * sizeof *queue);
+    ne = 0;
+    for (i = 0; i < nf; i++) {
+        const Func *f = &m->funcs[i];
+        grow[i] = f->is_import;
+        for (k = 0; !f->is_import && k < f->body.n; k++) {
+            const Instr *in = &f->body.code[k];
+            calls[i] |= in->op == OP_CALL || in->op == OP_CALL_INDIRECT;
+            if (in->op == OP_MEMORY_GROW || in->op == OP_CALL_INDIRECT)
+                grow[i] = 1;
+            else if (in->op == OP_CALL) {
+                from[ne] = i;
+                to[ne++] = in->imm.idx;
+            }
+        }
+        if (grow[i])
+            queue[tail++] = i;
+    }
+    /* callers grouped by callee: start[g] .. start[g + 1] in from[] order */
+    memset(start, 0, (nf + 1) * sizeof *start);
+    for (k = 0; k < ne; k++)
+        start[to[k] + 1]++;
+    for (i = 0; i < nf; i++)
+        start[i + 1] += start[i];
+    {
+        uint32_t *fill = xrealloc(NULL, (nf + 1) * sizeof *fill);
+        uint32_t *callers = xrealloc(NULL, (ne ? ne : 1) * sizeof *callers);
+        memcpy(fill, start, (nf + 1) * sizeof *fill);
+        for (k = 0; k < ne; k++)
+            callers[fill[to[k]]++] = from[k];
+        while (head < tail) {
+            uint32_t g = queue[head++];
+            for (k = start[g]; k < start[g + 1]; k++)
+                if (!grow[callers[k]]) {
+                    grow[callers[k]] = 1;
+                    queue[tail++] = callers[k];
+                }
+        }
+        free(fill);
+        free(callers);
+    }
+    free(from);
+    free(to);
+    free(start);
+    free(queue);
+    e->may_grow = grow;
+    e->has_calls = calls;
+}
+
+/* Which memories the loads and stores of body use; whether it calls. */
+static void
+scan_body(Fn *fn, const Expr *body)
+{
+    uint32_t i;
+
+    fn->views = arena_array(fn->e->a, fn->m->nmems ? fn->m->nmems : 1, 1);
+    for (i = 0; i < body->n; i++) {
+        const Instr *in = &body->code[i];
+        int imm = op_info[in->op].imm;
+        if (imm == IMM_MEMARG || imm == IMM_MEMARG_LANE) {
+            fn->views[in->imm.mem.mem] = 1;
+            fn->any_view = true;
+        } else if (in->op == OP_CALL || in->op == OP_CALL_INDIRECT) {
+            fn->has_call = true;
+        }
+    }
+}
+
 bool
 emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
 {
@@ -1403,7 +1585,17 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         fn.ltypes[i] = i < np ? fn.ft->params[i] : func->locals[i - np];
     }
 
+    if (e->may_grow == NULL)
+        plan_may_grow(e);
     find_loop_targets(&fn, &func->body);
+    scan_body(&fn, &func->body);
+    /*
+     * Calls are counted unless guard bounds let the stack's guard page
+     * stand for the limit: not for a library (its host sets limits at run
+     * time) nor with an explicit --max-call-depth.
+     */
+    fn.count_depth = fn.has_call && (!e->o->guard || e->api ||
+                                     e->o->max_call_depth != 0);
     push_frame(&fn, FR_FUNC, BLOCK_EMPTY);
     for (i = 0; i < func->body.n && fn.nframes > 0; i++) {
         const Instr *in = &func->body.code[i];
@@ -1444,8 +1636,9 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         }
         cw_printf(c, ": ");
         emitfn_type_text(c, fn.ft);
-        cw_printf(c, " */\nstatic %s%s\n", e->type_cc[func->type],
-                  e->type_ret[func->type]);
+        cw_printf(c, " */\n%s%s%s\n",
+                  e->fn_linkage ? e->fn_linkage : "static ",
+                  e->type_cc[func->type], e->type_ret[func->type]);
         cw_init(&sig);
         cw_printf(&sig, "%s(%s_instance *inst", func->cname, e->prefix);
         for (i = 0; i < np; i++) {
@@ -1466,6 +1659,14 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         }
         mark = c->len;
         declare_slots(&fn, c);
+        for (i = 0; i < m->nmems; i++) {
+            if (!fn.views[i])
+                continue;
+            cw_line(c, "    u8 *mb%u = inst->mem%u->base;", (unsigned)i,
+                    (unsigned)i);
+            cw_line(c, "    u64 ms%u = inst->mem%u->size;", (unsigned)i,
+                    (unsigned)i);
+        }
         if (c->len != mark || fn.nl > np)
             cw_raw(c, "\n", 1);
         /*
@@ -1480,12 +1681,20 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
                 if (fn.used[k][i] == 1)
                     cw_line(c, "    (void)%c%u;", class_letter[k],
                             (unsigned)i);
-        cw_line(c, "    wrt_enter(&inst->rt, %uu);", (unsigned)fidx);
+        /* a function that calls nothing cannot nest calls any deeper */
+        if (!fn.count_depth && !fn.any_view &&
+            !mentions_inst(e->scratch.buf))
+            cw_line(c, "    (void)inst;");
+        if (fn.count_depth)
+            cw_line(c, "    wrt_enter(&inst->rt, %uu);", (unsigned)fidx);
+        if (fn.any_view && e->o->guard)
+            cw_line(c, "    inst->rt.func = %uu;", (unsigned)fidx);
         cw_raw(c, e->scratch.buf ? e->scratch.buf : "", e->scratch.len);
         cw_printf(c, "}\n\n");
     }
 
     free(fn.stack);
+    free(fn.pending);
     free(fn.frames);
     free(fn.loop_target);
     for (k = 0; k < NCLASS; k++)

@@ -55,6 +55,20 @@ typedef struct EmitCtx {
      */
     const char **type_cc;
     CWriter scratch;            /* reused by emitfn for one body at a time */
+    /*
+     * What a function definition starts with: NULL for "static " (one C
+     * file), else the linkage the caller chose for output split across
+     * files (e.g. a hidden-visibility attribute).
+     */
+    const char *fn_linkage;
+    /*
+     * Per function index: a call to it may grow a memory (it is imported,
+     * it runs memory.grow or call_indirect, or it calls one that may), so
+     * the caller reloads its memory views after the call.  emitfn_body
+     * works it out on first use.
+     */
+    uint8_t *may_grow;
+    uint8_t *has_calls;         /* per function: it calls (not a leaf) */
 } EmitCtx;
 
 /* C type of a value in generated .c files: u32 u64 f32 f64 "void *". */

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -40,6 +42,18 @@
 #ifndef W2C_DEFAULT_CC
 #define W2C_DEFAULT_CC "cc"
 #endif
+
+/*
+ * The default --part-size: Wasm code per C file of split output.  gcc -O2
+ * takes about 0.8 GB for 1 MiB of code (test/large_module.py), so half
+ * that keeps every compiler well under 1 GB, and a program of ordinary
+ * size stays one file.
+ */
+#define DEFAULT_PART_SIZE ((uint64_t)512 << 10)
+#define DEFAULT_PART_SIZE_TEXT "512K"
+
+/* The largest -j. */
+#define MAX_JOBS 1024
 
 enum {
     EXIT_OK = 0,
@@ -66,9 +80,14 @@ typedef struct Options {
     StrList env, pass_env, dirs, listen;    /* capability grants */
     const char *name;           /* --name, or NULL for the default */
     bool keep, verbose, offsets;
+    unsigned jobs;              /* -j; 0: the driver's default */
+    uint64_t part_size;         /* --part-size; 0: never split */
+    int bounds;                 /* BOUNDS_DEFAULT, BOUNDS_CHECK, _GUARD */
     uint64_t max_memory_pages;  /* 0: no limit */
     uint32_t max_call_depth;    /* 0: runtime default */
 } Options;
+
+enum { BOUNDS_DEFAULT, BOUNDS_CHECK, BOUNDS_GUARD };
 
 static const char usage_text[] =
     "usage: w2c [options] INPUT.wasm -o OUTPUT\n"
@@ -95,6 +114,15 @@ static const char usage_text[] =
     "  --name=ID             C prefix of exported symbols (default: from the\n"
     "                        output file name)\n"
     "  --keep                keep the generated C as OUTPUT.c and OUTPUT.h\n"
+    "                        (and OUTPUT-1.c ... when split)\n"
+    "  -j N                  translate and compile up to N parts of split\n"
+    "                        output at once (default: the number of\n"
+    "                        processors, at most 16)\n"
+    "  --part-size=SIZE      split the C of a module with more than SIZE\n"
+    "                        bytes of Wasm code into files OUTPUT-1.c ... of\n"
+    "                        about SIZE each; K, M suffixes (default "
+    DEFAULT_PART_SIZE_TEXT ";\n"
+    "                        0: always one file)\n"
     "\n"
     "capabilities baked into the executable (repeatable; more can be granted\n"
     "at run time with W2C_DIR, W2C_ENV_<NAME>, W2C_PASS_ENV, W2C_LISTEN):\n"
@@ -107,16 +135,16 @@ static const char usage_text[] =
     "                        optional K, M, G (KiB, MiB, GiB) suffix, at\n"
     "                        least 64K, rounded down to whole 64 KiB pages\n"
     "  --max-call-depth=N    trap when wasm calls nest deeper than N\n"
-    "  --bounds=check        check every memory access explicitly (the\n"
-    "                        default, and the only strategy so far)\n"
+    "  --bounds=guard|check  memory safety: guard regions that fault (no\n"
+    "                        cost per access; the default for executables\n"
+    "                        on 64-bit hosted targets) or an explicit check\n"
+    "                        of every access (the default elsewhere)\n"
     "  --offsets             comment each instruction with its byte offset\n"
     "  -v                    print commands and the time of each phase\n"
     "  --version             print the version and supported features\n"
     "  --help                print this help\n"
     "\n"
     "INPUT is a binary module (.wasm) or a module in the text format (.wat)\n"
-    "\n"
-    "not supported yet: --bounds=guard, -j\n"
     "\n"
     "exit status: 0 ok, 1 invalid input, 2 bad usage or I/O error,\n"
     "3 the C compiler failed\n";
@@ -217,6 +245,55 @@ parse_memory_size(const char *s)
     return v * mul / 65536u;
 }
 
+/*
+ * --part-size: bytes with an optional K or M (KiB, MiB) suffix, at most
+ * 2^40; 0 is allowed.  False when the text is not such a size.
+ */
+static bool
+parse_byte_size(const char *s, uint64_t *out)
+{
+    uint64_t v = 0, mul = 1;
+    const char *p;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    for (p = s; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (uint64_t)(*p - '0');
+        if (v > ((uint64_t)1 << 40))
+            return false;
+    }
+    if (*p == 'K' || *p == 'k')
+        mul = (uint64_t)1 << 10;
+    else if (*p == 'M')
+        mul = (uint64_t)1 << 20;
+    if (mul != 1) {
+        p++;
+        if (strcmp(p, "iB") == 0)
+            p += 2;
+    }
+    if (*p != '\0' || v * mul > ((uint64_t)1 << 40))
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+/* -j: 1 .. MAX_JOBS.  Returns 0 when invalid. */
+static unsigned
+parse_jobs(const char *s)
+{
+    unsigned long v = 0;
+    const char *p;
+
+    if (*s < '0' || *s > '9')
+        return 0;
+    for (p = s; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (unsigned long)(*p - '0');
+        if (v > MAX_JOBS)
+            return 0;
+    }
+    return *p == '\0' ? (unsigned)v : 0;
+}
+
 /* --max-call-depth: 1 .. 2^31.  Returns 0 when invalid. */
 static uint32_t
 parse_call_depth(const char *s)
@@ -283,7 +360,7 @@ static const LongOpt long_opts[] = {
     { "max-call-depth", true }, { "offsets", false },
     { "target", true },         { "bounds", true },
     { "dir", true },            { "pass-env", true },
-    { "listen", true },
+    { "listen", true },         { "part-size", true },
 };
 
 /* "HOST:PORT" or "[V6]:PORT" with a non-empty host and port 0-65535. */
@@ -383,19 +460,22 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
         if (o->max_call_depth == 0)
             usage_error("--max-call-depth '%s' is not a number from 1 to "
                         "2147483648", val);
+    } else if (strcmp(name, "part-size") == 0) {
+        if (!parse_byte_size(val, &o->part_size))
+            usage_error("invalid --part-size value '%s' (expected bytes, "
+                        "optionally with a K or M suffix)", val);
     } else if (strcmp(name, "offsets") == 0) {
         o->offsets = true;
-    } else if (strcmp(name, "bounds") == 0 && strcmp(val, "check") == 0) {
-        /* Explicit checks are the only strategy so far, hence the default. */
-    } else if (strcmp(name, "bounds") == 0 && strcmp(val, "guard") != 0) {
-        usage_error("invalid --bounds value '%s' (expected guard or check)",
-                    val);
-    } else {
-        /* --bounds=guard: in DESIGN.md, not yet here. */
-        if (strcmp(name, "bounds") == 0)
-            fputs("w2c: --bounds=guard is not supported yet\n", stderr);
+    } else if (strcmp(name, "bounds") == 0) {
+        if (strcmp(val, "check") == 0)
+            o->bounds = BOUNDS_CHECK;
+        else if (strcmp(val, "guard") == 0)
+            o->bounds = BOUNDS_GUARD;
         else
-            fprintf(stderr, "w2c: --%s is not supported yet\n", name);
+            usage_error("invalid --bounds value '%s' (expected guard or "
+                        "check)", val);
+    } else {
+        fprintf(stderr, "w2c: --%s is not supported yet\n", name);
         exit(EXIT_USAGE);
     }
 }
@@ -450,6 +530,7 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
     memset(o, 0, sizeof *o);
     o->emit = EMIT_EXE;
     o->opt = "-O2";
+    o->part_size = DEFAULT_PART_SIZE;
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
 
@@ -502,8 +583,16 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
         } else if (strcmp(arg, "-v") == 0) {
             o->verbose = true;
         } else if (arg[1] == 'j') {
-            fputs("w2c: -j is not supported yet\n", stderr);
-            exit(EXIT_USAGE);
+            const char *val = arg + 2;
+            if (*val == '\0') {
+                if (i + 1 >= argc)
+                    usage_error("option '-j' needs a number of jobs");
+                val = argv[++i];
+            }
+            o->jobs = parse_jobs(val);
+            if (o->jobs == 0)
+                usage_error("invalid -j value '%s' (expected a number of "
+                            "jobs from 1 to %d)", val, MAX_JOBS);
         } else {
             usage_error("unknown option '%s'", arg);
         }
@@ -523,6 +612,13 @@ parse_options(Arena *a, Options *o, int argc, char **argv)
         fprintf(stderr, "w2c: error: --target=%s: a freestanding target "
                 "has no executables; use --emit=lib, --emit=obj or "
                 "--emit=c\n", o->target);
+        exit(EXIT_USAGE);
+    }
+    if (o->bounds == BOUNDS_GUARD && !driver_target_guard(o->target)) {
+        fprintf(stderr, "w2c: error: --bounds=guard needs a hosted 64-bit "
+                "target (guard regions reserve 8 GiB of address space "
+                "per memory); %s is not one: use --bounds=check\n",
+                o->target ? o->target : "this machine");
         exit(EXIT_USAGE);
     }
     /* $CC names a compiler for this machine: a cross build ignores it. */
@@ -760,10 +856,14 @@ is_binary(const char *path, const uint8_t *buf, size_t len)
     return n >= 5 && strcmp(path + n - 5, ".wasm") == 0;
 }
 
-/* Hand the written C to the C compiler; returns the exit status. */
+/*
+ * Hand the written C (csrc and the nparts files parts of split output) to
+ * the C compiler; returns the exit status.
+ */
 static int
 build(const Options *o, const char *argv0, const char *csrc,
-      const char *prefix, const char *tmpdir)
+      const char *const *parts, uint32_t nparts, const char *prefix,
+      const char *tmpdir)
 {
     DriverOpts d;
     DriverStatus s;
@@ -784,6 +884,9 @@ build(const Options *o, const char *argv0, const char *csrc,
     d.nldflags = o->ldflags.n;
     d.tmpdir = tmpdir;
     d.verbose = o->verbose;
+    d.parts = parts;
+    d.nparts = nparts;
+    d.jobs = o->jobs;
     d.runtime_dir = driver_find_runtime(argv0);
     if (d.runtime_dir == NULL)
         return EXIT_USAGE;
@@ -822,6 +925,161 @@ catch_signals(void)
         sigaction(sigs[i], &sa, NULL);
 }
 
+/*
+ * Part k of split output beside the main file c_path: c_path without its
+ * ".c", then "-<k>.c" (app.c gives app-1.c, app-2.c, ...).
+ */
+static const char *
+part_path(Arena *a, const char *c_path, uint32_t k)
+{
+    size_t n = strlen(c_path);
+
+    if (n > 2 && strcmp(c_path + n - 2, ".c") == 0)
+        n -= 2;
+    return arena_printf(a, "%.*s-%u.c", (int)n, c_path, (unsigned)k);
+}
+
+/* Translate part k into tmp; 0, 1 (invalid: diagnostics in d) or 2 (I/O
+   error, printed). */
+static int
+translate_part(Arena *a, Emitter *em, uint32_t k, const char *tmp)
+{
+    CWriter w;
+    int st = 0;
+
+    cw_init(&w);
+    if (!emit_part(em, k, &w))
+        st = 1;
+    else if (!write_file(a, tmp, w.buf, w.len))
+        st = 2;
+    cw_free(&w);
+    return st;
+}
+
+/*
+ * Translate the nparts parts of split output into paths[1..nparts], up to
+ * `jobs` at once, each in a child process (fork; one job translates here).
+ * Each part is written under a temporary name and renamed into place only
+ * once all of them are done, so a failure leaves no part behind.  A part
+ * that cannot be translated is translated again here, in part order, for
+ * its diagnostics (recorded in the Diag given to emit_begin, the same as
+ * from one file).  Returns EXIT_OK,
+ * EXIT_INVALID, or EXIT_USAGE after printing an I/O error.
+ */
+static int
+translate_parts(Arena *a, const Options *o, Emitter *em,
+                const char *const *paths, uint32_t nparts, unsigned jobs)
+{
+    const char **tmps = arena_array(a, (size_t)nparts + 1, sizeof *tmps);
+    pid_t *pids = arena_array(a, (size_t)nparts + 1, sizeof *pids);
+    double *t0 = arena_array(a, (size_t)nparts + 1, sizeof *t0);
+    int *st = arena_array(a, (size_t)nparts + 1, sizeof *st);
+    uint32_t k, next = 1, done = 0;
+    unsigned running = 0;
+    int status = EXIT_OK;
+
+    for (k = 1; k <= nparts; k++)
+        tmps[k] = arena_printf(a, "%s.w2c-tmp%ld", paths[k],
+                               (long)getpid());
+    while (done < nparts) {
+        while (next <= nparts && running < jobs && !caught_signal) {
+            k = next++;
+            t0[k] = driver_now();
+            if (jobs == 1) {
+                st[k] = translate_part(a, em, k, tmps[k]);
+                pids[k] = 0;
+                done++;
+                goto finished;
+            }
+            fflush(NULL);
+            pids[k] = fork();
+            if (pids[k] == 0) {
+                /* the child: its own diagnostics are redone by the parent */
+                int r = translate_part(a, em, k, tmps[k]);
+                fflush(NULL);
+                _exit(r);
+            }
+            if (pids[k] < 0) {
+                fprintf(stderr, "w2c: error: cannot start a process: %s\n",
+                        strerror(errno));
+                st[k] = 2;
+                done++;
+                continue;
+            }
+            running++;
+        }
+        if (running == 0) {
+            if (next <= nparts) {       /* interrupted: start no more */
+                for (; next <= nparts; next++, done++)
+                    st[next] = 2;
+            }
+            continue;
+        }
+        {
+            int ws;
+            pid_t pid = waitpid(-1, &ws, 0);
+            if (pid < 0) {
+                if (errno == EINTR)
+                    continue;
+                fprintf(stderr, "w2c: error: waiting for a translator: "
+                        "%s\n", strerror(errno));
+                return EXIT_USAGE;      /* no child is left to wait for */
+            }
+            for (k = 1; k < next && pids[k] != pid; k++)
+                ;
+            if (k == next)
+                continue;
+            pids[k] = 0;
+            running--;
+            done++;
+            if (WIFEXITED(ws) && WEXITSTATUS(ws) <= 2) {
+                st[k] = WEXITSTATUS(ws);
+            } else {
+                fprintf(stderr, "w2c: error: translating %s failed (%s "
+                        "%d)\n", paths[k], WIFSIGNALED(ws) ? "signal"
+                        : "status", WIFSIGNALED(ws) ? WTERMSIG(ws)
+                        : WEXITSTATUS(ws));
+                st[k] = 2;
+            }
+        }
+    finished:
+        if (o->verbose && st[k] == 0)
+            fprintf(stderr, "w2c: phase part %u (%u functions, %llu bytes "
+                    "of code): %.2f ms (%s)\n", (unsigned)k,
+                    (unsigned)emit_part_funcs(em, k),
+                    (unsigned long long)emit_part_code(em, k),
+                    (driver_now() - t0[k]) * 1e3, paths[k]);
+    }
+    for (k = 1; k <= nparts; k++) {
+        if (st[k] == 2)
+            status = EXIT_USAGE;
+        else if (st[k] == 1 && status == EXIT_OK)
+            status = EXIT_INVALID;
+    }
+    if (caught_signal)
+        status = EXIT_USAGE;
+    /* only translation failures: their diagnostics, in order */
+    for (k = 1; k <= nparts && status == EXIT_INVALID && jobs > 1; k++) {
+        CWriter w;
+        bool again;
+        if (st[k] != 1)
+            continue;
+        cw_init(&w);
+        again = emit_part(em, k, &w);   /* false, with its diagnostics */
+        cw_free(&w);
+        (void)again;
+    }
+    for (k = 1; k <= nparts; k++) {
+        if (status == EXIT_OK && rename(tmps[k], paths[k]) != 0) {
+            fprintf(stderr, "%s: error: cannot write: %s\n", paths[k],
+                    strerror(errno));
+            status = EXIT_USAGE;
+        }
+        (void)unlink(tmps[k]);
+    }
+    return status;
+}
+
 /* The pipeline: read, validate, emit, write, compile. */
 static int
 compile(const Options *o, const char *argv0)
@@ -832,6 +1090,9 @@ compile(const Options *o, const char *argv0)
     EmitOpts eo;
     CWriter c, h;
     CFiles f;
+    Emitter *em = NULL;
+    const char **parts = NULL;
+    uint32_t nparts = 0, k;
     uint8_t *buf;
     size_t len = 0;
     char *tmpdir = NULL;
@@ -880,25 +1141,58 @@ compile(const Options *o, const char *argv0)
     eo.max_call_depth = o->max_call_depth;
     eo.offsets = o->offsets;
     eo.freestanding = driver_target_freestanding(o->target);
+    /*
+     * guard by default for executables only: a library would install a
+     * process-wide signal handler in its host, which the host must ask for
+     */
+    eo.guard = o->bounds == BOUNDS_GUARD ||
+               (o->bounds == BOUNDS_DEFAULT && o->emit == EMIT_EXE &&
+                driver_target_guard(o->target));
+    eo.part_size = o->part_size;
     cw_init(&c);
     cw_init(&h);
     ok = ok && emit_check_imports(m, &eo, &d) && names_assign(a, m, &d) &&
-         emit_module(a, m, &eo, &c, &h, &d);
+         (em = emit_begin(a, m, &eo, &d)) != NULL;
+    if (ok) {
+        nparts = emit_nparts(em);
+        if (nparts > 0)
+            names_split(a, m, prefix);
+        if (o->verbose && nparts > 0)
+            fprintf(stderr, "w2c: phase split: %llu bytes of code in %u "
+                    "functions, %u parts\n",
+                    (unsigned long long)emit_code_total(em),
+                    (unsigned)(m->nfuncs - m->nimported_funcs),
+                    (unsigned)nparts);
+        ok = emit_main(em, &c, &h);
+    }
     if (ok) {
         /* The module is fine; what fails from here on is I/O. */
         status = EXIT_USAGE;
         if (o->emit != EMIT_C)
             tmpdir = make_tmpdir();
         f = c_files(a, o, prefix, tmpdir);
-        ok = (o->emit == EMIT_C || tmpdir != NULL) &&
-             write_file(a, f.h_path, h.buf, h.len) &&
-             write_file(a, f.c_path, c.buf, c.len);
+        ok = o->emit == EMIT_C || tmpdir != NULL;
     }
+    if (ok && nparts > 0) {
+        parts = arena_array(a, (size_t)nparts + 1, sizeof *parts);
+        for (k = 1; k <= nparts; k++)
+            parts[k] = part_path(a, f.c_path, k);
+        status = translate_parts(a, o, em, parts, nparts,
+                                 o->jobs ? o->jobs : driver_jobs());
+        ok = status == EXIT_OK;
+        if (ok)
+            status = EXIT_USAGE;
+    }
+    ok = ok && write_file(a, f.h_path, h.buf, h.len) &&
+         write_file(a, f.c_path, c.buf, c.len);
+    if (em != NULL)
+        emit_finish(em);
     phase_done(o, "emit", &t);
     if (ok && o->emit == EMIT_C)
         status = EXIT_OK;
     else if (ok)
-        status = build(o, argv0, f.c_path, prefix, tmpdir);
+        status = build(o, argv0, f.c_path, parts ? parts + 1 : NULL, nparts,
+                       prefix, tmpdir);
     if (ok && f.public_h != NULL && !o->keep) {
         /*
          * The header joins the output only once that is built; a failed

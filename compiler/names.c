@@ -15,9 +15,15 @@
  * "table_" and "global_" in front.  Suffixes are made unique in export order
  * (a clash gets "_2", "_3", ...) and never equal a name the emitter uses
  * for itself (new, start, free, instance, imports, error_message,
- * exit_code, instantiate, ret<N>) or could use (wasi_*), nor one the
- * runtime takes when it is renamed with the same prefix (wrt_*, guest_*):
- * those get "x_" in front.
+ * exit_code, instantiate, ret<N>) or could use (wasi_*, and w2c_*, the
+ * names of output split across C files), nor one the runtime takes when
+ * it is renamed with the same prefix (wrt_*, guest_*): those get "x_" in
+ * front.
+ *
+ * Output split across several C files (names_split) shares functions
+ * between the files under "<prefix>_w2c_<name>": the module's prefix keeps
+ * two modules linked into one program apart, and "w2c_" keeps them apart
+ * from the exports.
  *
  * Host imports become the fields of the public API's imports struct:
  * "<module>_<field>", made unique the same way (names_imports).
@@ -168,7 +174,8 @@ is_reserved(const char *s)
         "new", "start", "free", "instance", "imports", "error_message",
         "exit_code", "instantiate"
     };
-    static const char *const prefixes[] = {"wasi_", "wrt_", "guest_"};
+    static const char *const prefixes[] = {"wasi_", "wrt_", "guest_",
+                                           "w2c_"};
     size_t i;
 
     for (i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -308,4 +315,14 @@ names_assign(Arena *a, Module *m, Diag *d)
 
     name_exports(a, m);
     return true;
+}
+
+void
+names_split(Arena *a, Module *m, const char *prefix)
+{
+    uint32_t i;
+
+    for (i = m->nimported_funcs; i < m->nfuncs; i++)
+        m->funcs[i].cname = arena_printf(a, "%s_w2c_%s", prefix,
+                                         m->funcs[i].cname);
 }

@@ -24,4 +24,13 @@ bool names_assign(Arena *a, Module *m, Diag *d) WARN_UNUSED;
 const char **names_imports(Arena *a, const Module *m,
                            const char *skip_module);
 
+/*
+ * For output split across C files (after names_assign): every defined
+ * function's cname becomes "<prefix>_w2c_<cname>", a name that can link
+ * between the module's files and clashes neither with an export
+ * ("<prefix>_<suffix>", never "w2c_...") nor with another module's
+ * functions.  Imported functions keep theirs: they are instance fields.
+ */
+void names_split(Arena *a, Module *m, const char *prefix);
+
 #endif /* COMPILER_NAMES_H */

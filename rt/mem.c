@@ -1,7 +1,8 @@
 /*
- * mem.c - linear memory for the `check` bounds strategy: allocate, grow,
- * free, and the bulk operations (memory.fill, memory.copy, memory.init).
- * Per-access checks are the inline WRT_BOUNDS in wrt.h.
+ * mem.c - linear memory: allocate, grow, free, the bulk operations
+ * (memory.fill, memory.copy, memory.init), and the `guard` strategy's
+ * reservations and fault handler.  Per-access checks of the `check`
+ * strategy are the inline WRT_BOUNDS in wrt.h.
  *
  * Where the host has anonymous mmap, a memory reserves address space for
  * its maximum size up front (PROT_NONE) and grows by making more of it
@@ -10,8 +11,14 @@
  * refused (32-bit hosts, address-space limits) it reserves only what it
  * needs and moves on growth.  Hosts without mmap use calloc/realloc and
  * clear grown pages by hand.  Either way `capacity` is the bytes reserved
- * or allocated, and all host calls sit behind the host_* functions below:
- * the seam where a `guard` strategy will plug in.
+ * or allocated, and all host calls sit behind the host_* functions below.
+ *
+ * `guard` memories (64-bit POSIX hosts) always reserve WRT_GUARD_RESERVE
+ * bytes, so that no address + offset + size of a 32-bit memory leaves the
+ * reservation, and generated code accesses them unchecked.  A fault inside
+ * a reservation, on a thread running wasm (wrt_call), becomes an out of
+ * bounds trap in the function that rt->func names; any other fault goes
+ * to the handler that was installed before ours, or to the default action.
  *
  * Also here: the heap seam (WrtHeap, wrt.h).  A memory in a host's buffer
  * sits at the buffer's bottom and grows in place up to the lowest block
@@ -40,6 +47,13 @@
 #if defined(MAP_ANONYMOUS)
 #define USE_MMAP 1
 #endif
+#endif
+
+/* The guard strategy: 64-bit pointers, mmap, POSIX signals and threads. */
+#if defined(USE_MMAP) && UINTPTR_MAX > 0xFFFFFFFFu && defined(__GNUC__)
+#define USE_GUARD 1
+#include <pthread.h>
+#include <signal.h>
 #endif
 
 /* A 32-bit memory has at most 65536 pages (4 GiB). */
@@ -164,6 +178,266 @@ host_grow(WrtMemory *m, uint64_t need, uint64_t max_bytes)
 }
 
 #endif /* USE_MMAP */
+
+/* ---- guard reservations and the fault handler ------------------------- */
+
+#ifdef USE_GUARD
+
+/*
+ * The reservations the handler owns: their bases, 0 for a free slot.
+ * Readers (the handler) take no lock; writers hold guard_lock and publish
+ * a base only after its reservation exists.
+ */
+#define GUARD_SLOTS 16384u
+#define GUARD_ALTSTACK (64u * 1024u)
+
+static uintptr_t guard_base[GUARD_SLOTS];
+static unsigned guard_used;             /* slots ever used (high water) */
+static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+static int guard_ready;                 /* the handler is installed */
+static struct sigaction guard_old[2];   /* SIGSEGV's and SIGBUS's before */
+static pthread_key_t guard_stack_key;   /* frees a thread's signal stack */
+static __thread WrtRt *guard_rt;        /* innermost wrt_call's instance */
+static __thread int guard_stack_set;    /* this thread has a signal stack */
+
+static int
+guard_owns(uintptr_t addr)
+{
+    unsigned n = __atomic_load_n(&guard_used, __ATOMIC_ACQUIRE), i;
+
+    for (i = 0; i < n; i++) {
+        uintptr_t b = __atomic_load_n(&guard_base[i], __ATOMIC_ACQUIRE);
+        if (b != 0 && addr - b < WRT_GUARD_RESERVE)
+            return 1;
+    }
+    return 0;
+}
+
+/* Hand a fault that is not ours to whoever had it before. */
+static void
+guard_chain(int sig, siginfo_t *si, void *uc)
+{
+    const struct sigaction *old = &guard_old[sig == SIGBUS];
+    struct sigaction dfl;
+
+    if (old->sa_flags & SA_SIGINFO) {
+        old->sa_sigaction(sig, si, uc);
+        return;
+    }
+    if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+        old->sa_handler(sig);
+        return;
+    }
+    /*
+     * The default action: returning re-executes the faulting access,
+     * which now kills the process as if we had never been here.
+     */
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, NULL);
+}
+
+/*
+ * Whether addr is where a thread running wasm with this stack limit
+ * overflows its stack: below the limit, by less than the margin the limit
+ * keeps (run.c and embed.c keep at most 1 MiB) plus a wasm frame.
+ */
+#define GUARD_STACK_WINDOW ((uintptr_t)4 << 20)
+
+static int
+guard_stack_overflow(const WrtRt *rt, uintptr_t addr)
+{
+    return rt->stack_limit != 0 && addr < rt->stack_limit &&
+           rt->stack_limit - addr <= GUARD_STACK_WINDOW;
+}
+
+static void
+guard_fault(int sig, siginfo_t *si, void *uc)
+{
+    WrtRt *rt = guard_rt;
+    uintptr_t addr = (uintptr_t)si->si_addr;
+
+    /* SA_NODEFER: the signal stays unblocked after the longjmp */
+    if (rt != NULL && rt->landing != NULL) {
+        if (guard_owns(addr)) {
+            rt->trap = WRT_TRAP_OOB;
+            rt->trap_func = rt->func;
+            WRT_LONGJMP(*rt->landing);
+        }
+        if (guard_stack_overflow(rt, addr)) {
+            /* no function is named: which frame hit the page is chance */
+            rt->trap = WRT_TRAP_EXHAUSTION;
+            rt->trap_func = WRT_NO_FUNC;
+            WRT_LONGJMP(*rt->landing);
+        }
+    }
+    guard_chain(sig, si, uc);
+}
+
+static void
+guard_free_stack(void *p)
+{
+    stack_t ss;
+
+    memset(&ss, 0, sizeof ss);
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, NULL);
+    munmap(p, GUARD_ALTSTACK);
+}
+
+static void
+guard_install(void)
+{
+    struct sigaction sa;
+
+    if (pthread_key_create(&guard_stack_key, guard_free_stack) != 0)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = guard_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, &guard_old[0]) != 0)
+        return;
+    if (sigaction(SIGBUS, &sa, &guard_old[1]) != 0) {
+        sigaction(SIGSEGV, &guard_old[0], NULL);
+        return;
+    }
+    guard_ready = 1;
+}
+
+/* Give the calling thread a signal stack unless it has one. */
+static void
+guard_thread_stack(void)
+{
+    stack_t ss;
+    void *p;
+
+    guard_stack_set = 1;
+    if (sigaltstack(NULL, &ss) == 0 && !(ss.ss_flags & SS_DISABLE))
+        return;
+    p = mmap(NULL, GUARD_ALTSTACK, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_sp = p;
+    ss.ss_size = GUARD_ALTSTACK;
+    if (sigaltstack(&ss, NULL) != 0 ||
+        pthread_setspecific(guard_stack_key, p) != 0)
+        munmap(p, GUARD_ALTSTACK);
+}
+
+WrtRt *
+wrt_guard_enter(WrtRt *rt)
+{
+    WrtRt *outer = guard_rt;
+
+    if (!guard_stack_set && __atomic_load_n(&guard_ready, __ATOMIC_ACQUIRE))
+        guard_thread_stack();
+    guard_rt = rt;
+    return outer;
+}
+
+void
+wrt_guard_leave(WrtRt *outer)
+{
+    guard_rt = outer;
+}
+
+static int
+guard_register(uint8_t *base)
+{
+    unsigned i;
+    int ok = -1;
+
+    pthread_mutex_lock(&guard_lock);
+    for (i = 0; i < GUARD_SLOTS; i++) {
+        if (guard_base[i] == 0) {
+            __atomic_store_n(&guard_base[i], (uintptr_t)base,
+                             __ATOMIC_RELEASE);
+            if (i >= guard_used)
+                __atomic_store_n(&guard_used, i + 1, __ATOMIC_RELEASE);
+            ok = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&guard_lock);
+    return ok;
+}
+
+static void
+guard_unregister(uint8_t *base)
+{
+    unsigned i;
+
+    pthread_mutex_lock(&guard_lock);
+    for (i = 0; i < guard_used; i++)
+        if (guard_base[i] == (uintptr_t)base)
+            __atomic_store_n(&guard_base[i], 0, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&guard_lock);
+}
+
+int
+wrt_memory_init_guard(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
+                      uint64_t max_pages)
+{
+    uint64_t bytes = initial_pages * WRT_PAGE_SIZE;
+    uint8_t *p;
+
+    memset(m, 0, sizeof *m);
+    m->max_pages = max_pages;
+    if (heap != NULL || initial_pages > max_pages ||
+        initial_pages > MAX_PAGES)
+        return -1;
+    if (pthread_once(&guard_once, guard_install) != 0 ||
+        !__atomic_load_n(&guard_ready, __ATOMIC_ACQUIRE))
+        return -1;
+    /* instantiation may run inside the wrt_call that runs the module */
+    if (!guard_stack_set)
+        guard_thread_stack();
+    p = host_alloc(WRT_GUARD_RESERVE, bytes);
+    if (p == NULL)
+        return -1;
+    if (guard_register(p) != 0) {
+        host_release(p, WRT_GUARD_RESERVE);
+        return -1;
+    }
+    m->base = p;
+    m->size = bytes;
+    m->capacity = WRT_GUARD_RESERVE;
+    m->guard = 1;
+    return 0;
+}
+
+#else /* !USE_GUARD: no guard memories, and no fault handler to tell */
+
+WrtRt *
+wrt_guard_enter(WrtRt *rt)
+{
+    (void)rt;
+    return NULL;
+}
+
+void
+wrt_guard_leave(WrtRt *outer)
+{
+    (void)outer;
+}
+
+int
+wrt_memory_init_guard(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
+                      uint64_t max_pages)
+{
+    (void)heap;
+    (void)initial_pages;
+    memset(m, 0, sizeof *m);
+    m->max_pages = max_pages;
+    return -1;
+}
+
+#endif /* USE_GUARD */
 
 /* ---- the heap seam ------------------------------------------------------ */
 
@@ -336,6 +610,7 @@ wrt_memory_init(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
     m->capacity = 0;
     m->max_pages = max_pages;
     m->heap = heap;
+    m->guard = 0;
     if (initial_pages > max_pages || initial_pages > MAX_PAGES)
         return -1;
     bytes = initial_pages * WRT_PAGE_SIZE;
@@ -370,6 +645,10 @@ wrt_memory_free(WrtMemory *m)
             m->heap->mem = NULL;
         }
     } else if (m->base != NULL) {
+#ifdef USE_GUARD
+        if (m->guard)
+            guard_unregister(m->base);
+#endif
         host_release(m->base, m->capacity);
     }
     m->base = NULL;

@@ -27,6 +27,7 @@ wrt_rt_init(WrtRt *rt, const char *const *func_names, uint32_t nfuncs,
     rt->func_names = func_names;
     rt->nfuncs = nfuncs;
     rt->heap = NULL;
+    rt->func = WRT_NO_FUNC;
 }
 
 /*
@@ -72,16 +73,19 @@ wrt_call(WrtRt *rt, void (*fn)(void *), void *arg)
     WrtJmpBuf pad;
     WrtJmpBuf *outer = rt->landing;
     uint32_t depth = rt->depth;
+    WrtRt *outer_rt = wrt_guard_enter(rt);
 
     rt->landing = &pad;
     if (WRT_SETJMP(pad) == 0) {
         fn(arg);
         rt->landing = outer;
+        wrt_guard_leave(outer_rt);
         rt->trap = WRT_TRAP_NONE;
         rt->trap_func = WRT_NO_FUNC;
         return WRT_TRAP_NONE;
     }
     rt->landing = outer;
+    wrt_guard_leave(outer_rt);
     rt->depth = depth;
     return rt->trap;
 }

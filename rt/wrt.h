@@ -10,9 +10,14 @@
  * and embed.c (calls from a host program into a library instance).
  *
  * Bounds strategy seam: the WRT_BOUNDS macro below is the single place where
- * an access is checked.  With WRT_BOUNDS_CHECK (the only strategy so far) it
- * compares address + offset + size with the current size in 64-bit
- * arithmetic; a guard-page strategy will define it as nothing.
+ * an access is checked.  Generated C for `check` bounds compares address +
+ * offset + size with the current size in 64-bit arithmetic; C for `guard`
+ * bounds defines WRT_GUARD to 1 before including this header, WRT_BOUNDS is
+ * then empty, and the memory sits in a reservation that makes every
+ * out-of-bounds access fault (wrt_memory_init_guard, mem.c), which the
+ * runtime's signal handler turns into a trap.  Loads and stores take the
+ * memory as a view, its base and size, which generated code keeps in
+ * locals and reloads only after a call that may grow the memory.
  *
  * Linear memory is little-endian on every host: big-endian hosts swap bytes
  * in the load/store helpers.
@@ -191,6 +196,13 @@ typedef struct WrtRt {
     uint32_t nfuncs;
     WrtHeap *heap;              /* where the instance allocates; NULL: the
                                    C library's (wrt_rt_init sets NULL) */
+    /*
+     * Guard bounds: the function a memory fault is reported in.  Generated
+     * code sets it before its first access and again after each call.
+     * Volatile, or the compiler would drop the store of an inlined callee
+     * as overwritten by its caller's, the fault between them unseen.
+     */
+    volatile uint32_t func;
 } WrtRt;
 
 /* Set up rt; func_names is borrowed (static tables from generated code). */
@@ -209,6 +221,14 @@ WRT_NORETURN void wrt_exit(WrtRt *rt, int code);
  * one.  The call depth is restored after a trap.
  */
 WrtTrap wrt_call(WrtRt *rt, void (*fn)(void *), void *arg);
+
+/*
+ * For wrt_call: make rt the instance whose guard faults this thread
+ * reports (and give the thread a signal stack once guard memories exist);
+ * returns the previous one for wrt_guard_leave.  mem.c.
+ */
+WrtRt *wrt_guard_enter(WrtRt *rt);
+void wrt_guard_leave(WrtRt *outer);
 
 /* The specification's text for a trap kind ("unreachable", ...). */
 const char *wrt_trap_message(WrtTrap t);
@@ -277,6 +297,20 @@ wrt_enter(WrtRt *rt, uint32_t func)
     }
 }
 
+/*
+ * Guard bounds without a call-depth limit count nothing: running out of
+ * stack faults on the stack's guard page, which the fault handler turns
+ * into "call stack exhausted" (mem.c).  Host functions must not be the
+ * ones to hit it, so a call to an import checks that the margin below
+ * the stack limit is still there.
+ */
+static inline void
+wrt_stack_check(WrtRt *rt, uint32_t func)
+{
+    if (WRT_UNLIKELY(WRT_STACK_POINTER() < rt->stack_limit))
+        wrt_trap(rt, func, WRT_TRAP_EXHAUSTION);
+}
+
 static inline void
 wrt_leave(WrtRt *rt)
 {
@@ -291,6 +325,8 @@ typedef struct WrtMemory {
     uint64_t max_pages;         /* effective maximum: module max, limit */
     uint64_t capacity;          /* bytes allocated or reserved */
     WrtHeap *heap;              /* where it lives (NULL: the C library) */
+    int guard;                  /* a guard reservation (registered with
+                                   the fault handler) */
 } WrtMemory;
 
 /*
@@ -310,13 +346,59 @@ wrt_memory_size(const WrtMemory *m)
     return (uint32_t)(m->size / WRT_PAGE_SIZE);
 }
 
-/* The bounds seam: check [addr + off, addr + off + n) against the size. */
-#define WRT_BOUNDS(rt, fn, m, addr, off, n)                                 \
+/*
+ * `guard` bounds: a memory reserves WRT_GUARD_RESERVE bytes of address
+ * space, past any address + offset + access size a 32-bit memory can form,
+ * and only its current size is accessible.  -1 when the host cannot
+ * reserve it (32-bit hosts, address-space limits, a heap in a buffer: heap
+ * must be NULL).  The first call installs the fault handler (SIGSEGV and
+ * SIGBUS, chaining to the handlers it replaces); wrt_call gives each thread
+ * that runs wasm an alternate signal stack when it has none.
+ */
+#define WRT_GUARD_RESERVE ((1ull << 33) + WRT_PAGE_SIZE)
+int wrt_memory_init_guard(WrtMemory *m, WrtHeap *heap,
+                          uint64_t initial_pages, uint64_t max_pages);
+
+#ifndef WRT_GUARD
+#define WRT_GUARD 0
+#endif
+
+/*
+ * After a call that may recurse, when calls are not counted: keeps the C
+ * compiler from turning a tail call into a jump, which would make endless
+ * wasm recursion an endless loop instead of "call stack exhausted".
+ */
+#if defined(__GNUC__)
+#define WRT_NO_TAIL_CALL() __asm__ volatile("")
+#else
+#define WRT_NO_TAIL_CALL() ((void)0)
+#endif
+
+/*
+ * Guard bounds: a load whose value is dropped must still fault, so
+ * generated code hands such a value to an empty asm that needs it in a
+ * register.  Only there: asm in a loop keeps the C compiler from
+ * vectorizing it.  (Guard bounds need GCC or Clang, mem.c.)
+ */
+#if defined(__GNUC__)
+#define WRT_FORCE_READ(x) __asm__ volatile("" : : "r"(x))
+#else
+#define WRT_FORCE_READ(x) ((void)(x))
+#endif
+
+/*
+ * The bounds seam: check [addr + off, addr + off + n) against size, the
+ * memory's current size in bytes; nothing with guard bounds.
+ */
+#if WRT_GUARD
+#define WRT_BOUNDS(rt, fn, size, addr, off, n) ((void)0)
+#else
+#define WRT_BOUNDS(rt, fn, size, addr, off, n)                              \
     do {                                                                    \
-        if (WRT_UNLIKELY((uint64_t)(addr) + (uint64_t)(off) + (n) >         \
-                         (m)->size))                                        \
+        if (WRT_UNLIKELY((uint64_t)(addr) + (uint64_t)(off) + (n) > (size))) \
             wrt_trap((rt), (fn), WRT_TRAP_OOB);                             \
     } while (0)
+#endif
 
 #if WRT_BIG_ENDIAN
 #define WRT_SWAP16(x) __builtin_bswap16(x)
@@ -328,23 +410,29 @@ wrt_memory_size(const WrtMemory *m)
 #define WRT_SWAP64(x) (x)
 #endif
 
+/*
+ * Loads and stores take the memory's view: base (mb) and size in bytes
+ * (ms), which the caller keeps current.
+ */
 #define WRT_DEFINE_LOAD_STORE(NAME, T, SWAP)                                \
     static inline T                                                         \
-    wrt_load_##NAME(WrtRt *rt, uint32_t fn, const WrtMemory *m,             \
+    wrt_load_##NAME(WrtRt *rt, uint32_t fn, const uint8_t *mb, uint64_t ms, \
                     uint32_t addr, uint64_t off)                            \
     {                                                                       \
         T v;                                                                \
-        WRT_BOUNDS(rt, fn, m, addr, off, sizeof(T));                        \
-        memcpy(&v, m->base + (uint64_t)addr + off, sizeof(T));              \
+        (void)rt, (void)fn, (void)ms;                                       \
+        WRT_BOUNDS(rt, fn, ms, addr, off, sizeof(T));                       \
+        memcpy(&v, mb + (uint64_t)addr + off, sizeof(T));                   \
         return SWAP(v);                                                     \
     }                                                                       \
     static inline void                                                      \
-    wrt_store_##NAME(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,   \
-                     uint64_t off, T v)                                     \
+    wrt_store_##NAME(WrtRt *rt, uint32_t fn, uint8_t *mb, uint64_t ms,      \
+                     uint32_t addr, uint64_t off, T v)                      \
     {                                                                       \
-        WRT_BOUNDS(rt, fn, m, addr, off, sizeof(T));                        \
+        (void)rt, (void)fn, (void)ms;                                       \
+        WRT_BOUNDS(rt, fn, ms, addr, off, sizeof(T));                       \
         v = SWAP(v);                                                        \
-        memcpy(m->base + (uint64_t)addr + off, &v, sizeof(T));              \
+        memcpy(mb + (uint64_t)addr + off, &v, sizeof(T));                   \
     }
 
 WRT_DEFINE_LOAD_STORE(u8, uint8_t, (uint8_t))
@@ -353,41 +441,41 @@ WRT_DEFINE_LOAD_STORE(u32, uint32_t, WRT_SWAP32)
 WRT_DEFINE_LOAD_STORE(u64, uint64_t, WRT_SWAP64)
 
 static inline WRT_FPCALL float
-wrt_load_f32(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
-             uint64_t off)
+wrt_load_f32(WrtRt *rt, uint32_t fn, const uint8_t *mb, uint64_t ms,
+             uint32_t addr, uint64_t off)
 {
-    uint32_t u = wrt_load_u32(rt, fn, m, addr, off);
+    uint32_t u = wrt_load_u32(rt, fn, mb, ms, addr, off);
     float f;
     memcpy(&f, &u, 4);
     return f;
 }
 
 static inline WRT_FPCALL double
-wrt_load_f64(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
-             uint64_t off)
+wrt_load_f64(WrtRt *rt, uint32_t fn, const uint8_t *mb, uint64_t ms,
+             uint32_t addr, uint64_t off)
 {
-    uint64_t u = wrt_load_u64(rt, fn, m, addr, off);
+    uint64_t u = wrt_load_u64(rt, fn, mb, ms, addr, off);
     double f;
     memcpy(&f, &u, 8);
     return f;
 }
 
 static inline WRT_FPCALL void
-wrt_store_f32(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
-              uint64_t off, float v)
+wrt_store_f32(WrtRt *rt, uint32_t fn, uint8_t *mb, uint64_t ms,
+              uint32_t addr, uint64_t off, float v)
 {
     uint32_t u;
     memcpy(&u, &v, 4);
-    wrt_store_u32(rt, fn, m, addr, off, u);
+    wrt_store_u32(rt, fn, mb, ms, addr, off, u);
 }
 
 static inline WRT_FPCALL void
-wrt_store_f64(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
-              uint64_t off, double v)
+wrt_store_f64(WrtRt *rt, uint32_t fn, uint8_t *mb, uint64_t ms,
+              uint32_t addr, uint64_t off, double v)
 {
     uint64_t u;
     memcpy(&u, &v, 8);
-    wrt_store_u64(rt, fn, m, addr, off, u);
+    wrt_store_u64(rt, fn, mb, ms, addr, off, u);
 }
 
 /* Bulk memory (mem.c).  All trap with WRT_TRAP_OOB before touching memory. */

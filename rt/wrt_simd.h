@@ -1672,30 +1672,32 @@ WRT_SIMD_PLOADX(load32x2_u, 32, 64, WRT_SIMD_PU)
  * ====================================================================== */
 
 WRT_SIMD_INLINE wrt_v128
-wrt_v128_load(WrtRt *rt, uint32_t fn, const WrtMemory *m, uint32_t addr,
-              uint64_t off)
+wrt_v128_load(WrtRt *rt, uint32_t fn, const uint8_t *mb, uint64_t ms,
+              uint32_t addr, uint64_t off)
 {
     wrt_v128 v;
 
-    WRT_BOUNDS(rt, fn, m, addr, off, 16);
-    memcpy(&v, m->base + (uint64_t)addr + off, 16);
+    (void)rt, (void)fn, (void)ms;
+    WRT_BOUNDS(rt, fn, ms, addr, off, 16);
+    memcpy(&v, mb + (uint64_t)addr + off, 16);
     return v;
 }
 
 WRT_SIMD_INLINE void
-wrt_v128_store(WrtRt *rt, uint32_t fn, WrtMemory *m, uint32_t addr,
-               uint64_t off, wrt_v128 v)
+wrt_v128_store(WrtRt *rt, uint32_t fn, uint8_t *mb, uint64_t ms,
+               uint32_t addr, uint64_t off, wrt_v128 v)
 {
-    WRT_BOUNDS(rt, fn, m, addr, off, 16);
-    memcpy(m->base + (uint64_t)addr + off, &v, 16);
+    (void)rt, (void)fn, (void)ms;
+    WRT_BOUNDS(rt, fn, ms, addr, off, 16);
+    memcpy(mb + (uint64_t)addr + off, &v, 16);
 }
 
 #define WRT_SIMD_LOADX(NAME)                                                \
     WRT_SIMD_INLINE wrt_v128                                                \
-    wrt_v128_##NAME(WrtRt *rt, uint32_t fn, const WrtMemory *m,             \
-                    uint32_t addr, uint64_t off)                            \
+    wrt_v128_##NAME(WrtRt *rt, uint32_t fn, const uint8_t *mb,              \
+                    uint64_t ms, uint32_t addr, uint64_t off)               \
     {                                                                       \
-        return wrt_simd_##NAME(wrt_load_u64(rt, fn, m, addr, off));         \
+        return wrt_simd_##NAME(wrt_load_u64(rt, fn, mb, ms, addr, off));    \
     }
 
 WRT_SIMD_LOADX(load8x8_s)
@@ -1708,25 +1710,26 @@ WRT_SIMD_LOADX(load32x2_u)
 /* loadN_splat, loadN_lane and storeN_lane for lanes of N bits */
 #define WRT_SIMD_LANE_MEM(N, SHAPE, T, GET)                                 \
     WRT_SIMD_INLINE wrt_v128                                                \
-    wrt_v128_load##N##_splat(WrtRt *rt, uint32_t fn, const WrtMemory *m,    \
-                             uint32_t addr, uint64_t off)                   \
+    wrt_v128_load##N##_splat(WrtRt *rt, uint32_t fn, const uint8_t *mb,     \
+                             uint64_t ms, uint32_t addr, uint64_t off)      \
     {                                                                       \
-        return wrt_##SHAPE##_splat(wrt_load_u##N(rt, fn, m, addr, off));    \
+        return wrt_##SHAPE##_splat(                                         \
+            wrt_load_u##N(rt, fn, mb, ms, addr, off));                      \
     }                                                                       \
     WRT_SIMD_INLINE wrt_v128                                                \
-    wrt_v128_load##N##_lane(WrtRt *rt, uint32_t fn, const WrtMemory *m,     \
-                            uint32_t addr, uint64_t off, wrt_v128 v,        \
-                            unsigned lane)                                  \
+    wrt_v128_load##N##_lane(WrtRt *rt, uint32_t fn, const uint8_t *mb,      \
+                            uint64_t ms, uint32_t addr, uint64_t off,       \
+                            wrt_v128 v, unsigned lane)                      \
     {                                                                       \
         return wrt_##SHAPE##_replace_lane(                                  \
-            v, wrt_load_u##N(rt, fn, m, addr, off), lane);                  \
+            v, wrt_load_u##N(rt, fn, mb, ms, addr, off), lane);             \
     }                                                                       \
     WRT_SIMD_INLINE void                                                    \
-    wrt_v128_store##N##_lane(WrtRt *rt, uint32_t fn, WrtMemory *m,          \
-                             uint32_t addr, uint64_t off, wrt_v128 v,       \
-                             unsigned lane)                                 \
+    wrt_v128_store##N##_lane(WrtRt *rt, uint32_t fn, uint8_t *mb,           \
+                             uint64_t ms, uint32_t addr, uint64_t off,      \
+                             wrt_v128 v, unsigned lane)                     \
     {                                                                       \
-        wrt_store_u##N(rt, fn, m, addr, off,                                \
+        wrt_store_u##N(rt, fn, mb, ms, addr, off,                           \
                        (T)GET(v, lane));                                    \
     }
 
@@ -1736,17 +1739,24 @@ WRT_SIMD_LANE_MEM(32, i32x4, uint32_t, wrt_i32x4_extract_lane)
 WRT_SIMD_LANE_MEM(64, i64x2, uint64_t, wrt_i64x2_extract_lane)
 
 WRT_SIMD_INLINE wrt_v128
-wrt_v128_load32_zero(WrtRt *rt, uint32_t fn, const WrtMemory *m,
-                     uint32_t addr, uint64_t off)
+wrt_v128_load32_zero(WrtRt *rt, uint32_t fn, const uint8_t *mb,
+                     uint64_t ms, uint32_t addr, uint64_t off)
 {
-    return wrt_v128_make(wrt_load_u32(rt, fn, m, addr, off), 0);
+    return wrt_v128_make(wrt_load_u32(rt, fn, mb, ms, addr, off), 0);
 }
 
 WRT_SIMD_INLINE wrt_v128
-wrt_v128_load64_zero(WrtRt *rt, uint32_t fn, const WrtMemory *m,
-                     uint32_t addr, uint64_t off)
+wrt_v128_load64_zero(WrtRt *rt, uint32_t fn, const uint8_t *mb,
+                     uint64_t ms, uint32_t addr, uint64_t off)
 {
-    return wrt_v128_make(wrt_load_u64(rt, fn, m, addr, off), 0);
+    return wrt_v128_make(wrt_load_u64(rt, fn, mb, ms, addr, off), 0);
 }
+
+/* A dropped v128 load: both halves, so that all 16 bytes are read. */
+#define WRT_FORCE_READ_V128(v)                                              \
+    do {                                                                    \
+        WRT_FORCE_READ(wrt_i64x2_extract_lane((v), 0));                     \
+        WRT_FORCE_READ(wrt_i64x2_extract_lane((v), 1));                     \
+    } while (0)
 
 #endif /* WRT_SIMD_H */

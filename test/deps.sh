@@ -22,6 +22,8 @@
 #                    firmware prints through semihosting (rdimon.specs)
 #   qemu-user        runs the cross-compiled tests (make check-cross, and
 #                    test/test_cross.py in make check)
+#   distcc           test/test_split.py builds split output through a
+#                    distccd it starts on loopback
 # node (nodejs) is optional: where present, program tests also compare
 # against node's WASI.  It is not installed here.
 
@@ -32,15 +34,15 @@ gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
 gcc-i686-linux-gnu gcc-s390x-linux-gnu gcc-powerpc-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-riscv64-cross
 libc6-dev-i386-cross libc6-dev-s390x-cross libc6-dev-powerpc-cross
-gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user"
+gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user distcc"
 
 if ! command -v dpkg >/dev/null 2>&1
 then
     echo "test/deps.sh: not a Debian system; the tests need: pytest," \
          "clang with the wasm32-wasi target, wasm-ld, wasi-libc," \
          "pkg-config, g++, the cross compilers of test/targets.py" \
-         "(TRIPLE-gcc with a C library), arm-none-eabi-gcc with newlib" \
-         "and qemu-user"
+         "(TRIPLE-gcc with a C library), arm-none-eabi-gcc with newlib," \
+         "qemu-user and distcc"
     exit 0
 fi
 

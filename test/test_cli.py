@@ -130,17 +130,6 @@ def test_input_is_a_directory(w2c_bin, tmp_path):
     usage_fails(tmp_path, "-o", tmp_path / "x")
 
 
-@pytest.mark.parametrize("args,what", [
-    (["--bounds=guard"], "--bounds=guard"),
-    (["-j", "4"], "-j"),
-    (["-j4"], "-j"),
-])
-def test_not_supported_yet(w2c_bin, tmp_path, args, what):
-    r = usage_fails(*args, HELLO, "-o", tmp_path / "x")
-    assert what in r.stderr and "not supported yet" in r.stderr, r.stderr
-    assert not (tmp_path / "x").exists()
-
-
 @pytest.mark.parametrize("arg", [
     "--name=1abc", "--name=a-b", "--name=", "--name=a b", "--name=é",
     "--max-memory=1000", "--max-memory=65535", "--max-memory=0",
@@ -310,6 +299,42 @@ def test_accepted_limit_values(w2c_bin, tmp_path):
                 "--max-call-depth=2147483648", "--bounds=check"]:
         r = w2c("--emit=c", arg, HELLO, "-o", tmp_path / "lim.c")
         assert r.returncode == 0, f"{arg}: {r.stderr}"
+
+
+def test_bounds_default_and_choice(w2c_bin, tmp_path):
+    """guard is the default for executables on this 64-bit host, check
+    for the embedding API (its host did not ask for a signal handler)."""
+    guard = "#define WRT_GUARD 1"
+    for args, want in [([], False), (["--bounds=guard"], True),
+                       (["--bounds=check"], False)]:
+        out = tmp_path / ("b%d.c" % len(args))
+        r = w2c("--emit=c", *args, HELLO, "-o", out)
+        assert r.returncode == 0, r.stderr
+        assert (guard in out.read_text()) == want, args
+    for args, want in [([], True), (["--bounds=check"], False)]:
+        exe = tmp_path / ("e%d" % len(args))
+        r = w2c("--keep", *args, HELLO, "-o", exe)
+        assert r.returncode == 0, r.stderr
+        assert (guard in (tmp_path / (exe.name + ".c")).read_text()) == want
+        r = run([exe])
+        assert r.returncode == 0 and r.stdout.startswith("hello"), r
+
+
+@pytest.mark.parametrize("target", ["i686-linux-gnu", "arm-linux-gnueabihf",
+                                    "powerpc-linux-gnu", "arm-none-eabi",
+                                    "x86_64-linux-gnux32"])
+def test_bounds_guard_needs_64bit_hosted(w2c_bin, tmp_path, target):
+    emit = "--emit=c"
+    r = usage_fails(emit, "--bounds=guard", "--target=" + target, HELLO,
+                    "-o", tmp_path / "x.c")
+    assert "--bounds=guard needs a hosted 64-bit target" in r.stderr
+    assert target in r.stderr and "--bounds=check" in r.stderr
+    assert not (tmp_path / "x.c").exists()
+    # without --bounds such a target gets check bounds
+    if "none" not in target:
+        r = w2c(emit, "--target=" + target, HELLO, "-o", tmp_path / "y.c")
+        assert r.returncode == 0, r.stderr
+        assert "WRT_GUARD" not in (tmp_path / "y.c").read_text()
 
 
 def test_emit_c_unwritable_output(w2c_bin, tmp_path):

@@ -71,6 +71,7 @@ class Plugins:
         "plain": [],
         "asan": ["--cflags=-fsanitize=address -fno-omit-frame-pointer"],
         "tsan": ["--cflags=-fsanitize=thread"],
+        "guard": ["--bounds=guard"],
     }
 
     def __init__(self, root):
@@ -281,8 +282,82 @@ def test_archives_never_end_the_process(plugins):
     for name in ("textplug", "calc"):
         undefined = nm_symbols(d / f"lib{name}.a", "-u")
         bad = undefined & {"exit", "_exit", "_Exit", "abort", "signal",
-                           "sigaction"}
+                           "raise", "kill"}
         assert bad == set(), f"lib{name}.a references {sorted(bad)}"
+
+
+SIGNAL_HOST = r"""
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include "calc.h"
+
+static sigjmp_buf pad;
+static uint32_t base = 3;
+static uint64_t tally;
+static void on_segv(int sig) { (void)sig; siglongjmp(pad, 1); }
+static uint32_t combine(void *ctx, uint32_t a, uint32_t b)
+{
+    (void)ctx;
+    return a + b;
+}
+
+int main(void)
+{
+    struct sigaction sa, now;
+    calc_imports imp;
+    calc_instance *c;
+    uint32_t r = 0;
+    w2c_status st;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_segv;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    memset(&imp, 0, sizeof imp);
+    imp.env_combine = combine;
+    imp.env_base = &base;
+    imp.env_tally = &tally;
+    c = calc_new(&imp, NULL);
+    if (c == NULL || calc_start(c) != W2C_OK)
+        return 1;
+    st = calc_load(c, 0xFFFFFFF0u, &r);
+    printf("load %d [%s]\n", (int)st, calc_error_message(c));
+    sigaction(SIGSEGV, NULL, &now);
+    printf("handler %s\n", now.sa_handler == on_segv ? "host" : "other");
+    /* the host's own fault still reaches the host's handler */
+    if (sigsetjmp(pad, 1) == 0)
+        printf("read %d\n", *(volatile int *)(void *)16);
+    else
+        printf("host fault\n");
+    st = calc_load(c, 0xFFFFFFF0u, &r);
+    printf("load %d\n", (int)st);
+    calc_free(c);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("variant", ["plain", "guard"])
+def test_signal_handling_of_the_host(plugins, tmp_path, variant):
+    """A library with check bounds leaves the host's handlers alone; one
+    built with --bounds=guard installs its own, which traps out of bounds
+    accesses and hands the host's own faults to the host's handler."""
+    d = plugins.get(variant)
+    (d / f"host_sig_{variant}.c").write_text(SIGNAL_HOST)
+    exe = tmp_path / "host_sig"
+    r = run([NATIVE_CC, "-std=c99", f"host_sig_{variant}.c", "libcalc.a",
+             "-o", exe], cwd=d, text=True)
+    assert r.returncode == 0, r.stderr
+    r = run_host([exe])
+    oob = trap("out of bounds memory access", "load")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines() == [
+        f"load {OOB} [{oob}]",
+        "handler " + ("host" if variant == "plain" else "other"),
+        "host fault", f"load {OOB}"], r.stdout
 
 
 # ---- 7. the generated headers -------------------------------------------
@@ -453,8 +528,10 @@ STEP_LINE = re.compile(r"^(.*?) (\d+) \[(.*)\]( = (\d+)| result written: "
                        r"\d+)?$")
 
 
-def test_traps_limits_and_misuse(plugins):
-    d = plugins.get("plain")
+@pytest.mark.parametrize("variant", ["plain", "guard"])
+def test_traps_limits_and_misuse(plugins, variant):
+    """The same steps and messages with either bounds strategy."""
+    d = plugins.get(variant)
     host = compile_host(d, "host_traps.c", *STRICT, "-pthread",
                         libs=["libcalc.a"])
     r = run_host([host])

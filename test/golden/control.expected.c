@@ -75,7 +75,7 @@ f0_classify(control_instance *inst, u32 l0_x)
 {
     u32 i0;
 
-    wrt_enter(&inst->rt, 0u);
+    (void)inst;
     i0 = l0_x;
     switch (i0) {
     case 0:
@@ -90,19 +90,15 @@ f0_classify(control_instance *inst, u32 l0_x)
     }
 L4:;
     i0 = 100u;
-    wrt_leave(&inst->rt);
     return i0;
 L3:;
     i0 = 101u;
-    wrt_leave(&inst->rt);
     return i0;
 L2:;
     i0 = 102u;
-    wrt_leave(&inst->rt);
     return i0;
 L1:;
     i0 = (u32)-1;
-    wrt_leave(&inst->rt);
     return i0;
 }
 
@@ -112,14 +108,12 @@ f1_divmod(control_instance *inst, u32 l0_a, u32 l1_b)
 {
     u32 i0, i1, i2;
 
-    wrt_enter(&inst->rt, 1u);
     i0 = l0_a;
     i1 = l1_b;
     i0 = wrt_i32_div_u(&inst->rt, 1u, i0, i1);
     i1 = l0_a;
     i2 = l1_b;
     i1 = wrt_i32_rem_u(&inst->rt, 1u, i1, i2);
-    wrt_leave(&inst->rt);
     return (control_ret0){i0, i1};
 }
 
@@ -130,14 +124,13 @@ f2_swap(control_instance *inst, u64 l0, f64 l1)
     u64 k0, k1;
     f64 d0, d1;
 
-    wrt_enter(&inst->rt, 2u);
+    (void)inst;
     k0 = l0;
     d1 = l1;
     l1 = d1;
     l0 = k0;
     d0 = l1;
     k1 = l0;
-    wrt_leave(&inst->rt);
     return (control_ret1){d0, k1};
 }
 
@@ -148,12 +141,11 @@ f3_pick(control_instance *inst, u32 l0_c)
     u32 i2;
     f32 x0, x1;
 
-    wrt_enter(&inst->rt, 3u);
+    (void)inst;
     x0 = 1.5f;
     x1 = -0.25f;
     i2 = l0_c;
     x0 = i2 ? x0 : x1;
-    wrt_leave(&inst->rt);
     return x0;
 }
 
@@ -163,7 +155,7 @@ f4_first_even(control_instance *inst, u32 l0_p, u32 l1_n)
 {
     u32 i0, i1, i2, i3;
 
-    wrt_enter(&inst->rt, 4u);
+    (void)inst;
 L2:;
     i0 = (u32)-1;
     i1 = l1_n;
@@ -188,7 +180,6 @@ L2:;
     l1_n = i2;
     goto L2;
 L1:;
-    wrt_leave(&inst->rt);
     return i0;
 }
 

@@ -74,13 +74,11 @@ f0_bump(memory_instance *inst)
 {
     u32 i0, i1;
 
-    wrt_enter(&inst->rt, 0u);
     i0 = inst->g1_counter;
     i1 = 1u;
     i0 = i0 + i1;
     inst->g1_counter = i0;
     i0 = inst->g1_counter;
-    wrt_leave(&inst->rt);
     return i0;
 }
 
@@ -91,23 +89,23 @@ f1_load_store(memory_instance *inst, u32 l0_p)
     u32 i0, i1;
     u64 k0, k1;
     f64 d1;
+    u8 *mb0 = inst->mem0->base;
+    u64 ms0 = inst->mem0->size;
 
-    wrt_enter(&inst->rt, 1u);
     i0 = l0_p;
     i1 = 171u;
-    wrt_store_u8(&inst->rt, 1u, inst->mem0, i0, 1u, (u8)i1);
+    wrt_store_u8(&inst->rt, 1u, mb0, ms0, i0, 1u, (u8)i1);
     i0 = l0_p;
     k1 = inst->g2;
-    wrt_store_u32(&inst->rt, 1u, inst->mem0, i0, 4u, (u32)k1);
+    wrt_store_u32(&inst->rt, 1u, mb0, ms0, i0, 4u, (u32)k1);
     i0 = l0_p;
     d1 = 0.1;
-    wrt_store_f64(&inst->rt, 1u, inst->mem0, i0, 8u, d1);
+    wrt_store_f64(&inst->rt, 1u, mb0, ms0, i0, 8u, d1);
     i0 = l0_p;
-    k0 = (u64)(s16)wrt_load_u16(&inst->rt, 1u, inst->mem0, i0, 0u);
+    k0 = (u64)(s16)wrt_load_u16(&inst->rt, 1u, mb0, ms0, i0, 0u);
     i1 = l0_p;
-    k1 = wrt_load_u64(&inst->rt, 1u, inst->mem0, i1, 8u);
+    k1 = wrt_load_u64(&inst->rt, 1u, mb0, ms0, i1, 8u);
     k0 = k0 + k1;
-    wrt_leave(&inst->rt);
     return k0;
 }
 
@@ -117,11 +115,9 @@ f2_grow(memory_instance *inst, u32 l0_n)
 {
     u32 i0;
 
-    wrt_enter(&inst->rt, 2u);
     i0 = l0_n;
     i0 = wrt_memory_grow(inst->mem0, i0);
     i0 = wrt_memory_size(inst->mem0);
-    wrt_leave(&inst->rt);
     return i0;
 }
 
@@ -131,7 +127,6 @@ f3_bulk(memory_instance *inst, u32 l0_dst)
 {
     u32 i0, i1, i2;
 
-    wrt_enter(&inst->rt, 3u);
     i0 = l0_dst;
     i1 = 42u;
     i2 = 8u;
@@ -148,7 +143,6 @@ f3_bulk(memory_instance *inst, u32 l0_dst)
     wrt_memory_init_seg(&inst->rt, 3u, inst->mem0, data1,
                         inst->data1_dropped ? 0 : 13u, i0, i1, i2);
     inst->data1_dropped = 1;
-    wrt_leave(&inst->rt);
     return;
 }
 

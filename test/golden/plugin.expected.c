@@ -137,13 +137,11 @@ f4_accumulate(plugin_instance *inst, f64 l0_x)
 {
     f64 d0, d1;
 
-    wrt_enter(&inst->rt, 4u);
     d0 = inst->g2_total;
     d1 = l0_x;
     d0 = d0 + d1;
     inst->g2_total = d0;
     d0 = inst->g2_total;
-    wrt_leave(&inst->rt);
     return d0;
 }
 
@@ -151,7 +149,6 @@ f4_accumulate(plugin_instance *inst, f64 l0_x)
 static void
 f5_crash(plugin_instance *inst)
 {
-    wrt_enter(&inst->rt, 5u);
     wrt_trap(&inst->rt, 5u, WRT_TRAP_UNREACHABLE);
 }
 

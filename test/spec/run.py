@@ -65,10 +65,12 @@ def expected_failures():
     return names
 
 
-def spec_command(runner, path, opt, cc=None, target=None):
+def spec_command(runner, path, opt, cc=None, target=None, bounds=None):
     """The w2c-spec command for one script, and the environment additions
     it needs (for a cross target: the emulator's)."""
     cmd = [str(runner), str(path), opt] + (["--cc=" + cc] if cc else [])
+    if bounds:
+        cmd.append("--bounds=" + bounds)
     prefix, env = targets.target_runner(target)
     cmd += targets.w2c_flags(target)
     if prefix:
@@ -76,9 +78,9 @@ def spec_command(runner, path, opt, cc=None, target=None):
     return cmd, env
 
 
-def run_one(runner, path, opt, cc=None, target=None):
+def run_one(runner, path, opt, cc=None, target=None, bounds=None):
     """Run w2c-spec on one script: (passed, failed, failure lines, note)."""
-    cmd, env = spec_command(runner, path, opt, cc, target)
+    cmd, env = spec_command(runner, path, opt, cc, target, bounds)
     try:
         r = subprocess.run(cmd, capture_output=True, text=True,
                            errors="replace", timeout=FILE_TIMEOUT,
@@ -126,6 +128,9 @@ def main():
     ap.add_argument("--target", default=os.environ.get("W2C_TEST_TARGET"),
                     help="cross target, run under qemu-user (default "
                     "$W2C_TEST_TARGET): " + ", ".join(targets.TARGETS))
+    ap.add_argument("--bounds", choices=["guard", "check"], default=None,
+                    help="memory bounds strategy of the spec programs "
+                    "(default: the target's, guard on 64-bit hosts)")
     ap.add_argument("-v", action="store_true",
                     help="show every failure line")
     args = ap.parse_args()
@@ -152,7 +157,7 @@ def main():
     npass_files = 0
     with concurrent.futures.ThreadPoolExecutor(max(1, args.j)) as pool:
         futs = {pool.submit(run_one, runner, f, "-O" + args.opt, args.cc,
-                            target): f
+                            target, args.bounds): f
                 for f in files}
         for fut in concurrent.futures.as_completed(futs):
             f = futs[fut]

@@ -498,7 +498,11 @@ spec_init(void)
     spectest_global_f32 = wrt_f32_reinterpret_i32(0x4426A666u); /* 666.6 */
     spectest_global_f64 = wrt_f64_reinterpret_i64(0x4084D4CCCCCCCCCDull);
     if (wrt_table_init(&spectest_table, NULL, 10, 20) != 0 ||
+#if SPEC_GUARD
+        wrt_memory_init_guard(&spectest_memory, NULL, 1, 2) != 0) {
+#else
         wrt_memory_init(&spectest_memory, NULL, 1, 2) != 0) {
+#endif
         printf("spec: out of memory\n");
         exit(70);
     }

@@ -3,7 +3,7 @@
  * scripts.
  *
  *     w2c-spec SCRIPT.wast [--keep DIR] [-O0..-O3] [--cc=CC]
- *              [--target=TRIPLE] [--run=CMD] [-v]
+ *              [--target=TRIPLE] [--run=CMD] [--bounds=guard|check] [-v]
  *
  * Every module of the script goes through w2c's own pipeline (text parser
  * or binary reader, validator, names, emitter) into m<k>.c / m<k>.h, and
@@ -104,6 +104,7 @@ typedef struct Run {
     Script *script;
     Result *res;
     bool verbose;
+    bool guard;             /* --bounds=guard (the target's default) */
 
     Inst *insts;
     uint32_t ninsts;
@@ -422,6 +423,7 @@ emit_inst(Run *r, uint32_t k, Module *m, const char **why)
     eo.mode = EMIT_RAW;
     eo.prefix = arena_printf(r->a, "m%u", (unsigned)k);
     eo.header_name = arena_printf(r->a, "m%u.h", (unsigned)k);
+    eo.guard = r->guard;
     cw_init(&c);
     cw_init(&h);
     ok = names_assign(r->a, m, &d) && emit_module(r->a, m, &eo, &c, &h, &d);
@@ -1271,6 +1273,8 @@ build(Run *r, const char *argv0, const char *target, const char *cc,
     if (cc_is_gcc(r, cc != NULL ? cc
                             : arena_printf(r->a, "%s-gcc", target)))
         cflags[nc++] = "-fsignaling-nans";
+    if (r->guard)       /* spechost.c's memory is a guard memory too */
+        cflags[nc++] = "-DSPEC_GUARD=1";
     o.target = target;
     o.cc = cc;
     o.opt = opt;
@@ -1442,7 +1446,8 @@ usage(void)
 {
     fprintf(stderr, "usage: w2c-spec SCRIPT.wast [--keep DIR] [-O0..-O3] "
             "[--cc=CC]\n"
-            "                [--target=TRIPLE] [--run=CMD] [-v]\n");
+            "                [--target=TRIPLE] [--run=CMD] "
+            "[--bounds=guard|check] [-v]\n");
     exit(2);
 }
 
@@ -1452,7 +1457,7 @@ main(int argc, char **argv)
     Run r;
     Diag d;
     const char *keep = NULL, *cc = NULL, *opt = "-O0";
-    const char *target = NULL, *wrapper = NULL;
+    const char *target = NULL, *wrapper = NULL, *bounds = NULL;
     char tmpl[] = "/tmp/w2c-spec-XXXXXX";
     const char *slash;
     uint8_t *buf;
@@ -1470,6 +1475,9 @@ main(int argc, char **argv)
             target = argv[i] + 9;
         else if (strncmp(argv[i], "--run=", 6) == 0)
             wrapper = argv[i] + 6;
+        else if (strcmp(argv[i], "--bounds=guard") == 0 ||
+                 strcmp(argv[i], "--bounds=check") == 0)
+            bounds = argv[i] + 9;
         else if (strncmp(argv[i], "-O", 2) == 0 && strlen(argv[i]) == 3)
             opt = argv[i];
         else if (strcmp(argv[i], "-v") == 0)
@@ -1484,6 +1492,14 @@ main(int argc, char **argv)
     if (driver_target_freestanding(target)) {
         fprintf(stderr, "w2c-spec: --target=%s: a freestanding target has "
                 "no executables\n", target);
+        return 2;
+    }
+    /* as in w2c: guard where the target has it, unless told otherwise */
+    r.guard = bounds != NULL ? strcmp(bounds, "guard") == 0
+                             : driver_target_guard(target);
+    if (r.guard && !driver_target_guard(target)) {
+        fprintf(stderr, "w2c-spec: --bounds=guard needs a hosted 64-bit "
+                "target\n");
         return 2;
     }
     /* as in w2c: a cross build ignores $CC (the driver picks TRIPLE-gcc) */

@@ -102,7 +102,7 @@ load_u32(void *p)
 {
     Env *e = p;
 
-    e->result = wrt_load_u32(&e->rt, 1, &e->mem, e->addr, e->off);
+    e->result = wrt_load_u32(&e->rt, 1, e->mem.base, e->mem.size, e->addr, e->off);
     e->reached = 1;
 }
 
@@ -111,7 +111,7 @@ store_u8(void *p)
 {
     Env *e = p;
 
-    wrt_store_u8(&e->rt, 1, &e->mem, e->addr, e->off, 0x77);
+    wrt_store_u8(&e->rt, 1, e->mem.base, e->mem.size, e->addr, e->off, 0x77);
     e->reached = 1;
 }
 
@@ -466,10 +466,11 @@ test_bounds(void)
  * passes through the x87 stack, which quiets a signalling NaN.
  */
 static float (WRT_FPCALL *volatile load_f32_fp)(WrtRt *, uint32_t,
-                                                 const WrtMemory *, uint32_t,
-                                                 uint64_t) = wrt_load_f32;
+                                                 const uint8_t *, uint64_t,
+                                                 uint32_t, uint64_t) =
+    wrt_load_f32;
 static double (WRT_FPCALL *volatile load_f64_fp)(WrtRt *, uint32_t,
-                                                  const WrtMemory *,
+                                                  const uint8_t *, uint64_t,
                                                   uint32_t, uint64_t) =
     wrt_load_f64;
 static float (WRT_FPCALL *volatile f32_neg_fp)(float) = wrt_f32_neg;
@@ -495,29 +496,29 @@ test_byte_order(void)
     b = e.mem.base;
     for (a = 1; a < 9; a++) {       /* every alignment, odd ones first */
         memset(b, 0, 32);
-        wrt_store_u16(&e.rt, 0, &e.mem, a, 0, 0x0201);
+        wrt_store_u16(&e.rt, 0, e.mem.base, e.mem.size, a, 0, 0x0201);
         CHECK(b[a] == 0x01 && b[a + 1] == 0x02);
-        CHECK(wrt_load_u16(&e.rt, 0, &e.mem, a, 0) == 0x0201);
-        wrt_store_u32(&e.rt, 0, &e.mem, a, 2, 0x04030201u);
+        CHECK(wrt_load_u16(&e.rt, 0, e.mem.base, e.mem.size, a, 0) == 0x0201);
+        wrt_store_u32(&e.rt, 0, e.mem.base, e.mem.size, a, 2, 0x04030201u);
         CHECK(b[a + 2] == 0x01 && b[a + 5] == 0x04);
-        CHECK(wrt_load_u32(&e.rt, 0, &e.mem, a + 2, 0) == 0x04030201u);
-        wrt_store_u64(&e.rt, 0, &e.mem, a, 8, 0x0102030405060708ull);
+        CHECK(wrt_load_u32(&e.rt, 0, e.mem.base, e.mem.size, a + 2, 0) == 0x04030201u);
+        wrt_store_u64(&e.rt, 0, e.mem.base, e.mem.size, a, 8, 0x0102030405060708ull);
         CHECK(memcmp(b + a + 8, le64, 8) == 0);
-        CHECK(wrt_load_u64(&e.rt, 0, &e.mem, a + 8, 0) ==
+        CHECK(wrt_load_u64(&e.rt, 0, e.mem.base, e.mem.size, a + 8, 0) ==
               0x0102030405060708ull);
-        CHECK(wrt_load_u8(&e.rt, 0, &e.mem, a + 15, 0) == 0x01);
+        CHECK(wrt_load_u8(&e.rt, 0, e.mem.base, e.mem.size, a + 15, 0) == 0x01);
 
         /* signalling NaNs with payloads, and their negations */
-        wrt_store_f32(&e.rt, 0, &e.mem, a, 0, WRT_F32(0x7FA01234u));
+        wrt_store_f32(&e.rt, 0, e.mem.base, e.mem.size, a, 0, WRT_F32(0x7FA01234u));
         CHECK(b[a] == 0x34 && b[a + 3] == 0x7F);
-        f = load_f32_fp(&e.rt, 0, &e.mem, a, 0);
+        f = load_f32_fp(&e.rt, 0, e.mem.base, e.mem.size, a, 0);
         CHECK(i32_of_fp(f) == 0x7FA01234u);
         CHECK(i32_of_fp(f32_neg_fp(f)) == 0xFFA01234u);
         CHECK(i32_of_fp(f32_of_fp(0xFF800001u)) == 0xFF800001u);
-        wrt_store_f64(&e.rt, 0, &e.mem, a, 16,
+        wrt_store_f64(&e.rt, 0, e.mem.base, e.mem.size, a, 16,
                       WRT_F64(0xFFF4000000000567ull));
         CHECK(b[a + 16] == 0x67 && b[a + 23] == 0xFF);
-        d = load_f64_fp(&e.rt, 0, &e.mem, a, 16);
+        d = load_f64_fp(&e.rt, 0, e.mem.base, e.mem.size, a, 16);
         CHECK(wrt_i64_reinterpret_f64(f64_abs_fp(d)) ==
               0x7FF4000000000567ull);
     }

@@ -1007,6 +1007,8 @@ check_conversions(void)
 
 static WrtRt rt;
 static WrtMemory mem;
+/* the memory's view, as loads and stores take it */
+#define MV mem.base, mem.size
 
 struct mem_op {
     int which;
@@ -1019,16 +1021,16 @@ do_mem(void *arg)
 {
     struct mem_op *o = arg;
     switch (o->which) {
-    case 0: o->v = wrt_v128_load(&rt, 0, &mem, o->addr, 0); break;
-    case 1: wrt_v128_store(&rt, 0, &mem, o->addr, 0, o->v); break;
-    case 2: o->v = wrt_v128_load8x8_s(&rt, 0, &mem, o->addr, 0); break;
-    case 3: o->v = wrt_v128_load32_zero(&rt, 0, &mem, o->addr, 0); break;
-    case 4: o->v = wrt_v128_load64_lane(&rt, 0, &mem, o->addr, 0, o->v, 1);
+    case 0: o->v = wrt_v128_load(&rt, 0, MV, o->addr, 0); break;
+    case 1: wrt_v128_store(&rt, 0, MV, o->addr, 0, o->v); break;
+    case 2: o->v = wrt_v128_load8x8_s(&rt, 0, MV, o->addr, 0); break;
+    case 3: o->v = wrt_v128_load32_zero(&rt, 0, MV, o->addr, 0); break;
+    case 4: o->v = wrt_v128_load64_lane(&rt, 0, MV, o->addr, 0, o->v, 1);
         break;
-    case 5: wrt_v128_store16_lane(&rt, 0, &mem, o->addr, 0, o->v, 7); break;
-    case 6: o->v = wrt_v128_load8_lane(&rt, 0, &mem, o->addr, 0, o->v, 3);
+    case 5: wrt_v128_store16_lane(&rt, 0, MV, o->addr, 0, o->v, 7); break;
+    case 6: o->v = wrt_v128_load8_lane(&rt, 0, MV, o->addr, 0, o->v, 3);
         break;
-    default: o->v = wrt_v128_load64_splat(&rt, 0, &mem, o->addr, 0); break;
+    default: o->v = wrt_v128_load64_splat(&rt, 0, MV, o->addr, 0); break;
     }
 }
 
@@ -1064,78 +1066,78 @@ check_memory(void)
         uint64_t off = rnd() % 4;
         V a = gen(), r;
         img(ab, a);
-        r = wrt_v128_load(&rt, 0, &mem, addr, off);
+        r = wrt_v128_load(&rt, 0, MV, addr, off);
         expect("v128.load", r, p + addr + off, ab, NULL, 0);
         for (k = 0; k < 8; k++)
             setlane(w, 16, k, (uint64_t)sx(p[addr + off + k], 8));
         expect("v128.load8x8_s",
-               wrt_v128_load8x8_s(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load8x8_s(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         for (k = 0; k < 8; k++)
             setlane(w, 16, k, p[addr + off + k]);
         expect("v128.load8x8_u",
-               wrt_v128_load8x8_u(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load8x8_u(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         for (k = 0; k < 4; k++)
             setlane(w, 32, k, (uint64_t)sx(lane(p + addr + off, 16, k), 16));
         expect("v128.load16x4_s",
-               wrt_v128_load16x4_s(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load16x4_s(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         for (k = 0; k < 4; k++)
             setlane(w, 32, k, lane(p + addr + off, 16, k));
         expect("v128.load16x4_u",
-               wrt_v128_load16x4_u(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load16x4_u(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         for (k = 0; k < 2; k++)
             setlane(w, 64, k, (uint64_t)sx(lane(p + addr + off, 32, k), 32));
         expect("v128.load32x2_s",
-               wrt_v128_load32x2_s(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load32x2_s(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         for (k = 0; k < 2; k++)
             setlane(w, 64, k, lane(p + addr + off, 32, k));
         expect("v128.load32x2_u",
-               wrt_v128_load32x2_u(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load32x2_u(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         for (k = 0; k < 16; k++)
             w[k] = p[addr + off];
         expect("v128.load8_splat",
-               wrt_v128_load8_splat(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load8_splat(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         for (k = 0; k < 8; k++)
             setlane(w, 16, k, lane(p + addr + off, 16, 0));
         expect("v128.load16_splat",
-               wrt_v128_load16_splat(&rt, 0, &mem, addr, off), w, ab, NULL,
+               wrt_v128_load16_splat(&rt, 0, MV, addr, off), w, ab, NULL,
                0);
         for (k = 0; k < 4; k++)
             setlane(w, 32, k, lane(p + addr + off, 32, 0));
         expect("v128.load32_splat",
-               wrt_v128_load32_splat(&rt, 0, &mem, addr, off), w, ab, NULL,
+               wrt_v128_load32_splat(&rt, 0, MV, addr, off), w, ab, NULL,
                0);
         for (k = 0; k < 2; k++)
             setlane(w, 64, k, lane(p + addr + off, 64, 0));
         expect("v128.load64_splat",
-               wrt_v128_load64_splat(&rt, 0, &mem, addr, off), w, ab, NULL,
+               wrt_v128_load64_splat(&rt, 0, MV, addr, off), w, ab, NULL,
                0);
         memset(w, 0, 16);
         setlane(w, 32, 0, lane(p + addr + off, 32, 0));
         expect("v128.load32_zero",
-               wrt_v128_load32_zero(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load32_zero(&rt, 0, MV, addr, off), w, ab, NULL, 0);
         setlane(w, 64, 0, lane(p + addr + off, 64, 0));
         expect("v128.load64_zero",
-               wrt_v128_load64_zero(&rt, 0, &mem, addr, off), w, ab, NULL, 0);
+               wrt_v128_load64_zero(&rt, 0, MV, addr, off), w, ab, NULL, 0);
 
         memcpy(w, ab, 16);
         w[t % 16] = p[addr + off];
         expect("v128.load8_lane",
-               wrt_v128_load8_lane(&rt, 0, &mem, addr, off, a, t % 16), w, ab,
+               wrt_v128_load8_lane(&rt, 0, MV, addr, off, a, t % 16), w, ab,
                NULL, 0);
         memcpy(w, ab, 16);
         setlane(w, 16, t % 8, lane(p + addr + off, 16, 0));
         expect("v128.load16_lane",
-               wrt_v128_load16_lane(&rt, 0, &mem, addr, off, a, t % 8), w, ab,
+               wrt_v128_load16_lane(&rt, 0, MV, addr, off, a, t % 8), w, ab,
                NULL, 0);
         memcpy(w, ab, 16);
         setlane(w, 32, t % 4, lane(p + addr + off, 32, 0));
         expect("v128.load32_lane",
-               wrt_v128_load32_lane(&rt, 0, &mem, addr, off, a, t % 4), w, ab,
+               wrt_v128_load32_lane(&rt, 0, MV, addr, off, a, t % 4), w, ab,
                NULL, 0);
         memcpy(w, ab, 16);
         setlane(w, 64, t % 2, lane(p + addr + off, 64, 0));
         expect("v128.load64_lane",
-               wrt_v128_load64_lane(&rt, 0, &mem, addr, off, a, t % 2), w, ab,
+               wrt_v128_load64_lane(&rt, 0, MV, addr, off, a, t % 2), w, ab,
                NULL, 0);
 
         /* stores write exactly their bytes: check the neighbours too */
@@ -1145,15 +1147,15 @@ check_memory(void)
             unsigned n = 0, l = 0;
             memcpy(before, p + at - 8, 32);
             switch (t % 5) {
-            case 0: wrt_v128_store(&rt, 0, &mem, at, 0, a); n = 16; break;
+            case 0: wrt_v128_store(&rt, 0, MV, at, 0, a); n = 16; break;
             case 1: l = t % 16; n = 1;
-                wrt_v128_store8_lane(&rt, 0, &mem, at, 0, a, l); break;
+                wrt_v128_store8_lane(&rt, 0, MV, at, 0, a, l); break;
             case 2: l = t % 8; n = 2;
-                wrt_v128_store16_lane(&rt, 0, &mem, at, 0, a, l); break;
+                wrt_v128_store16_lane(&rt, 0, MV, at, 0, a, l); break;
             case 3: l = t % 4; n = 4;
-                wrt_v128_store32_lane(&rt, 0, &mem, at, 0, a, l); break;
+                wrt_v128_store32_lane(&rt, 0, MV, at, 0, a, l); break;
             default: l = t % 2; n = 8;
-                wrt_v128_store64_lane(&rt, 0, &mem, at, 0, a, l); break;
+                wrt_v128_store64_lane(&rt, 0, MV, at, 0, a, l); break;
             }
             memcpy(before + 8, ab + l * n, n);
             if (memcmp(before, p + at - 8, 32) != 0)
