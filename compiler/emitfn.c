@@ -238,6 +238,39 @@ emitfn_params(const EmitCtx *e, CWriter *w, uint32_t ti, const char *first,
     cw_printf(w, ")");
 }
 
+/* ---- fast formatting ------------------------------------------------------ */
+
+/*
+ * The emitter's hot paths append text themselves: printf-style formatting
+ * took most of the translation time.  put_u32 writes v in decimal at out
+ * with a terminating NUL and returns the end; out needs 11 bytes.
+ */
+static char *
+put_u32(char *out, uint32_t v)
+{
+    char tmp[10];
+    int n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0)
+        *out++ = tmp[--n];
+    *out = '\0';
+    return out;
+}
+
+/* Append s at out (NUL-terminated); returns the end.  The caller sized out. */
+static char *
+put_str(char *out, const char *s)
+{
+    size_t n = strlen(s);
+
+    memcpy(out, s, n + 1);
+    return out + n;
+}
+
 /* ---- the type stack and slot names --------------------------------------- */
 
 static const char *
@@ -255,8 +288,8 @@ slot_t(Fn *fn, uint32_t depth, ValType t)
         fn->used_cap[c] = cap;
     }
     fn->used[c][depth] |= 1;
-    snprintf(b, sizeof fn->bufs[0], "%c%u", class_letter[c],
-             (unsigned)depth);
+    b[0] = class_letter[c];
+    put_u32(b + 1, depth);
     return b;
 }
 
@@ -416,13 +449,21 @@ put_wrapped(CWriter *w, const char *s)
 {
     size_t ind = (size_t)(w->indent > 0 ? w->indent : 0) * 4;
     size_t n = strlen(s), pos = 0, cont, i, brk;
-    const char *paren = strchr(s, '(');
+    const char *paren;
     bool first = true;
 
     if (ind + n <= 79) {
-        cw_line(w, "%s", s);
+        static const char spaces[] = "                                "
+                                     "                                ";
+        size_t k;
+        for (k = 0; k < ind; k += sizeof spaces - 1)
+            cw_raw(w, spaces, ind - k < sizeof spaces - 1 ? ind - k
+                                                          : sizeof spaces - 1);
+        cw_raw(w, s, n);
+        cw_raw(w, "\n", 1);
         return;
     }
+    paren = strchr(s, '(');
     cont = paren ? ind + (size_t)(paren - s) + 1 : ind + 4;
     if (cont > ind + 40)
         cont = ind + 4;
@@ -481,6 +522,24 @@ stmt(Fn *fn, const char *fmt, ...)
         put_wrapped(fn->w, big);
         free(big);
     }
+}
+
+/* "dst = src;" as a statement, without formatting. */
+static void
+assign(Fn *fn, const char *dst, const char *src)
+{
+    char small[256];
+    size_t a = strlen(dst), b = strlen(src);
+
+    if (a + b + 5 > sizeof small) {
+        stmt(fn, "%s = %s;", dst, src);
+        return;
+    }
+    memcpy(small, dst, a);
+    memcpy(small + a, " = ", 3);
+    memcpy(small + a + 3, src, b);
+    memcpy(small + a + 3 + b, ";", 2);
+    put_wrapped(fn->w, small);
 }
 
 /* ---- constants ----------------------------------------------------------- */
@@ -648,14 +707,15 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     default: break;
     }
 
+    /* every token below appends at most 24 bytes but $S, checked there */
     if (nr == 1) {
         uint32_t d = push(fn, letter_type(oi->results[0]));
         /* a pure operation passes its operands' pending loads on */
         fn->pending[d] = is_load || (pending && in->op != OP_MEMORY_GROW);
-        n += (size_t)snprintf(line + n, sizeof line - n, "%s = ",
-                              slot(fn, d));
+        n = (size_t)(put_str(put_str(line, slot(fn, d)), " = ") - line);
     }
     for (p = oi->tmpl; *p && n < sizeof line - 128; p++) {
+        char *at = line + n;
         if (*p != '$') {
             line[n++] = *p;
             continue;
@@ -663,40 +723,36 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
         p++;
         switch (*p) {
         case '0': case '1': case '2':
-            n += (size_t)snprintf(line + n, sizeof line - n, "%s",
-                                  ops[*p - '0']);
+            at = put_str(at, ops[*p - '0']);
             break;
         case 'T':
-            n += (size_t)snprintf(line + n, sizeof line - n,
-                                  "&inst->rt, %uu", (unsigned)fn->fidx);
+            at = put_u32(put_str(at, "&inst->rt, "), fn->fidx);
+            *at++ = 'u';
             break;
         case 'M':
             /* loads and stores take the view, the rest the memory */
             if (oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE)
-                n += (size_t)snprintf(line + n, sizeof line - n,
-                                      "mb%u, ms%u", (unsigned)mem,
-                                      (unsigned)mem);
+                at = put_u32(put_str(put_u32(put_str(at, "mb"), mem), ", ms"),
+                             mem);
             else
-                n += (size_t)snprintf(line + n, sizeof line - n,
-                                      "inst->mem%u", (unsigned)mem);
+                at = put_u32(put_str(at, "inst->mem"), mem);
             break;
         case 'N':
-            n += (size_t)snprintf(line + n, sizeof line - n, "inst->mem%u",
-                                  (unsigned)src);
+            at = put_u32(put_str(at, "inst->mem"), src);
             break;
         case 'O':
-            if (in->imm.mem.offset <= 0xFFFFFFFFu)
-                n += (size_t)snprintf(line + n, sizeof line - n, "%uu",
-                                      (unsigned)in->imm.mem.offset);
-            else
-                n += (size_t)snprintf(line + n, sizeof line - n, "%lluull",
-                                      (unsigned long long)in->imm.mem.offset);
+            if (in->imm.mem.offset <= 0xFFFFFFFFu) {
+                at = put_u32(at, (uint32_t)in->imm.mem.offset);
+                *at++ = 'u';
+            } else {
+                at += snprintf(at, sizeof line - n, "%lluull",
+                               (unsigned long long)in->imm.mem.offset);
+            }
             break;
         case 'L':
-            n += (size_t)snprintf(line + n, sizeof line - n, "%uu",
-                                  (unsigned)(oi->imm == IMM_MEMARG_LANE
-                                                 ? in->imm.mem.lane
-                                                 : in->imm.idx));
+            at = put_u32(at, oi->imm == IMM_MEMARG_LANE ? in->imm.mem.lane
+                                                        : in->imm.idx);
+            *at++ = 'u';
             break;
         case 'S':
             n += (size_t)snprintf(line + n, sizeof line - n,
@@ -706,10 +762,12 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
                                       k ? ", " : "",
                                       (unsigned)in->imm.v128[k]);
             line[n++] = '}';
+            at = line + n;
             break;
         default:
             BUG("bad token in opcodes.def template");
         }
+        n = (size_t)(at - line);
     }
     line[n++] = ';';
     line[n] = '\0';
@@ -1116,52 +1174,52 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_LOCAL_GET:
         d = push(fn, fn->ltypes[in->imm.idx]);
-        stmt(fn, "%s = %s;", slot(fn, d), fn->lnames[in->imm.idx]);
+        assign(fn, slot(fn, d), fn->lnames[in->imm.idx]);
         fn->local_read[in->imm.idx] = 1;
         break;
     case OP_LOCAL_SET:
-        stmt(fn, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
+        assign(fn, fn->lnames[in->imm.idx], top(fn, 0));
         pop(fn, 1);
         break;
     case OP_LOCAL_TEE:
-        stmt(fn, "%s = %s;", fn->lnames[in->imm.idx], top(fn, 0));
+        assign(fn, fn->lnames[in->imm.idx], top(fn, 0));
         break;
     case OP_GLOBAL_GET:
         d = push(fn, m->globals[in->imm.idx].type);
-        stmt(fn, "%s = %s;", slot(fn, d), global_get(fn->e, in->imm.idx));
+        assign(fn, slot(fn, d), global_get(fn->e, in->imm.idx));
         break;
     case OP_GLOBAL_SET:
         if (is_api_v128(fn->e, in->imm.idx))
             stmt(fn, "putv128(%s, %s);", global_addr(fn->e, in->imm.idx),
                  top(fn, 0));
         else
-            stmt(fn, "%s = %s;", global_ref(fn->e, in->imm.idx), top(fn, 0));
+            assign(fn, global_ref(fn->e, in->imm.idx), top(fn, 0));
         pop(fn, 1);
         break;
     case OP_I32_CONST:
         fmt_i32(lit, sizeof lit, in->imm.i32);
         d = push(fn, VT_I32);
-        stmt(fn, "%s = %s;", slot(fn, d), lit);
+        assign(fn, slot(fn, d), lit);
         break;
     case OP_I64_CONST:
         fmt_i64(lit, sizeof lit, in->imm.i64);
         d = push(fn, VT_I64);
-        stmt(fn, "%s = %s;", slot(fn, d), lit);
+        assign(fn, slot(fn, d), lit);
         break;
     case OP_F32_CONST:
         fmt_f32(lit, sizeof lit, in->imm.f32);
         d = push(fn, VT_F32);
-        stmt(fn, "%s = %s;", slot(fn, d), lit);
+        assign(fn, slot(fn, d), lit);
         break;
     case OP_F64_CONST:
         fmt_f64(lit, sizeof lit, in->imm.f64);
         d = push(fn, VT_F64);
-        stmt(fn, "%s = %s;", slot(fn, d), lit);
+        assign(fn, slot(fn, d), lit);
         break;
     case OP_V128_CONST:
         fmt_v128(lit, sizeof lit, in->imm.v128);
         d = push(fn, VT_V128);
-        stmt(fn, "%s = %s;", slot(fn, d), lit);
+        assign(fn, slot(fn, d), lit);
         break;
     case OP_REF_NULL:
         d = push(fn, in->imm.type);
