@@ -1206,6 +1206,9 @@ emit_instantiate(EmitCtx *e, CWriter *c)
         cw_raw(c, "\n", 1);
     c->indent = 1;
     body = c->len;
+    /* calls are not counted: running out of stack faults (wrt.h) */
+    if (e->o->stack_guard && !e->api && e->o->max_call_depth == 0)
+        cw_line(c, "wrt_stack_guard_init();");
     for (i = 0; i < m->nmems; i++) {
         const Memory *mem = &m->mems[i];
         if (mem->is_import)

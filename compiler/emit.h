@@ -69,6 +69,11 @@ typedef struct EmitOpts {
     uint64_t part_size;
     bool guard;                 /* --bounds=guard: unchecked accesses into
                                    guard reservations (WRT_GUARD) */
+    bool stack_guard;           /* the target has the fault handler (64-bit
+                                   POSIX): outside the API modes and with
+                                   no --max-call-depth, calls are not
+                                   counted, the stack's guard page stops
+                                   runaway recursion */
     bool freestanding;          /* for a bare-metal --target: no WASI */
 } EmitOpts;
 

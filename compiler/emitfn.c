@@ -1648,11 +1648,12 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
     find_loop_targets(&fn, &func->body);
     scan_body(&fn, &func->body);
     /*
-     * Calls are counted unless guard bounds let the stack's guard page
-     * stand for the limit: not for a library (its host sets limits at run
-     * time) nor with an explicit --max-call-depth.
+     * Calls are counted unless the stack's guard page can stand for the
+     * limit (the runtime's fault handler, 64-bit POSIX): not for a
+     * library (its host sets limits at run time) nor with an explicit
+     * --max-call-depth.
      */
-    fn.count_depth = fn.has_call && (!e->o->guard || e->api ||
+    fn.count_depth = fn.has_call && (!e->o->stack_guard || e->api ||
                                      e->o->max_call_depth != 0);
     push_frame(&fn, FR_FUNC, BLOCK_EMPTY);
     for (i = 0; i < func->body.n && fn.nframes > 0; i++) {

@@ -1145,6 +1145,7 @@ compile(const Options *o, const char *argv0)
      * guard by default for executables only: a library would install a
      * process-wide signal handler in its host, which the host must ask for
      */
+    eo.stack_guard = driver_target_guard(o->target);
     eo.guard = o->bounds == BOUNDS_GUARD ||
                (o->bounds == BOUNDS_DEFAULT && o->emit == EMIT_EXE &&
                 driver_target_guard(o->target));

@@ -380,6 +380,18 @@ guard_unregister(uint8_t *base)
 }
 
 int
+wrt_stack_guard_init(void)
+{
+    if (pthread_once(&guard_once, guard_install) != 0 ||
+        !__atomic_load_n(&guard_ready, __ATOMIC_ACQUIRE))
+        return -1;
+    /* instantiation may run inside the wrt_call that runs the module */
+    if (!guard_stack_set)
+        guard_thread_stack();
+    return 0;
+}
+
+int
 wrt_memory_init_guard(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
                       uint64_t max_pages)
 {
@@ -391,12 +403,8 @@ wrt_memory_init_guard(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
     if (heap != NULL || initial_pages > max_pages ||
         initial_pages > MAX_PAGES)
         return -1;
-    if (pthread_once(&guard_once, guard_install) != 0 ||
-        !__atomic_load_n(&guard_ready, __ATOMIC_ACQUIRE))
+    if (wrt_stack_guard_init() != 0)
         return -1;
-    /* instantiation may run inside the wrt_call that runs the module */
-    if (!guard_stack_set)
-        guard_thread_stack();
     p = host_alloc(WRT_GUARD_RESERVE, bytes);
     if (p == NULL)
         return -1;
@@ -412,6 +420,12 @@ wrt_memory_init_guard(WrtMemory *m, WrtHeap *heap, uint64_t initial_pages,
 }
 
 #else /* !USE_GUARD: no guard memories, and no fault handler to tell */
+
+int
+wrt_stack_guard_init(void)
+{
+    return -1;
+}
 
 WrtRt *
 wrt_guard_enter(WrtRt *rt)

@@ -356,6 +356,13 @@ wrt_memory_size(const WrtMemory *m)
  * that runs wasm an alternate signal stack when it has none.
  */
 #define WRT_GUARD_RESERVE ((1ull << 33) + WRT_PAGE_SIZE)
+/*
+ * Install the fault handler without any guard memory, for code that
+ * leaves running out of stack to the stack's guard page (calls not
+ * counted); gives the calling thread a signal stack.  -1 where there is
+ * no such handler (then an overflow ends the process).
+ */
+int wrt_stack_guard_init(void);
 int wrt_memory_init_guard(WrtMemory *m, WrtHeap *heap,
                           uint64_t initial_pages, uint64_t max_pages);
 

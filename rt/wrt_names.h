@@ -128,6 +128,7 @@
 #define wrt_rt_init WRT_NAME(wrt_rt_init)
 #define wrt_set_stack_limit WRT_NAME(wrt_set_stack_limit)
 #define wrt_sig_equal_slow WRT_NAME(wrt_sig_equal_slow)
+#define wrt_stack_guard_init WRT_NAME(wrt_stack_guard_init)
 #define wrt_table_copy WRT_NAME(wrt_table_copy)
 #define wrt_table_fill WRT_NAME(wrt_table_fill)
 #define wrt_table_free WRT_NAME(wrt_table_free)

@@ -105,6 +105,7 @@ typedef struct Run {
     Result *res;
     bool verbose;
     bool guard;             /* --bounds=guard (the target's default) */
+    bool stack_guard;       /* the target has the fault handler */
 
     Inst *insts;
     uint32_t ninsts;
@@ -424,6 +425,7 @@ emit_inst(Run *r, uint32_t k, Module *m, const char **why)
     eo.prefix = arena_printf(r->a, "m%u", (unsigned)k);
     eo.header_name = arena_printf(r->a, "m%u.h", (unsigned)k);
     eo.guard = r->guard;
+    eo.stack_guard = r->stack_guard;
     cw_init(&c);
     cw_init(&h);
     ok = names_assign(r->a, m, &d) && emit_module(r->a, m, &eo, &c, &h, &d);
@@ -1495,8 +1497,9 @@ main(int argc, char **argv)
         return 2;
     }
     /* as in w2c: guard where the target has it, unless told otherwise */
+    r.stack_guard = driver_target_guard(target);
     r.guard = bounds != NULL ? strcmp(bounds, "guard") == 0
-                             : driver_target_guard(target);
+                             : r.stack_guard;
     if (r.guard && !driver_target_guard(target)) {
         fprintf(stderr, "w2c-spec: --bounds=guard needs a hosted 64-bit "
                 "target\n");
