@@ -1216,13 +1216,14 @@ emit_instantiate(EmitCtx *e, CWriter *c)
         cw_line(c, "if (wrt_memory_init%s(&inst->mem%u_storage, "
                 "inst->rt.heap, %lluu,", e->o->guard ? "_guard" : "",
                 (unsigned)i, (unsigned long long)mem->lim.min);
+        /* continuation lines align after "if (wrt_memory_init[_guard](" */
         if (e->api)     /* the host's limit (w2c_limits, else --max-memory) */
-            cw_line(c, "                    wrt_embed_max_pages(&inst->embed, "
-                    "%lluu)) != 0)",
+            cw_line(c, "%*swrt_embed_max_pages(&inst->embed, %lluu)) != 0)",
+                    e->o->guard ? 26 : 20, "",
                     (unsigned long long)(mem->lim.has_max ? mem->lim.max
                                                           : 65536));
         else
-            cw_line(c, "                    %lluu) != 0)",
+            cw_line(c, "%*s%lluu) != 0)", e->o->guard ? 26 : 20, "",
                     (unsigned long long)memory_max(e->o, mem));
         cw_line(c, "    wrt_trap(&inst->rt, WRT_NO_FUNC, "
                 "WRT_TRAP_MEMORY_INIT);");

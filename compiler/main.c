@@ -475,7 +475,9 @@ long_option(Arena *a, Options *o, const char *name, const char *val)
             usage_error("invalid --bounds value '%s' (expected guard or "
                         "check)", val);
     } else {
-        fprintf(stderr, "w2c: --%s is not supported yet\n", name);
+        /* every name of the option table has a branch above */
+        fprintf(stderr, "w2c: internal error: option --%s has no handler\n",
+                name);
         exit(EXIT_USAGE);
     }
 }

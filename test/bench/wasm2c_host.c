@@ -74,26 +74,29 @@ guest(struct Z_wasi_snapshot_preview1_instance_t *wasi, u32 ptr, u64 len)
     return m->data + ptr;
 }
 
+/* Store the n bytes at v (little-endian host) at guest ptr; 0 if out of range. */
 static int
-store_u32(struct Z_wasi_snapshot_preview1_instance_t *wasi, u32 ptr, u32 v)
+store(struct Z_wasi_snapshot_preview1_instance_t *wasi, u32 ptr,
+      const void *v, u32 n)
 {
-    uint8_t *p = guest(wasi, ptr, 4);
+    uint8_t *p = guest(wasi, ptr, n);
 
     if (!p)
         return 0;
-    memcpy(p, &v, 4);
+    memcpy(p, v, n);
     return 1;
+}
+
+static int
+store_u32(struct Z_wasi_snapshot_preview1_instance_t *wasi, u32 ptr, u32 v)
+{
+    return store(wasi, ptr, &v, 4);
 }
 
 static int
 store_u64(struct Z_wasi_snapshot_preview1_instance_t *wasi, u32 ptr, u64 v)
 {
-    uint8_t *p = guest(wasi, ptr, 8);
-
-    if (!p)
-        return 0;
-    memcpy(p, &v, 8);
-    return 1;
+    return store(wasi, ptr, &v, 8);
 }
 
 /* ---- arguments and environment -------------------------------------- */
