@@ -7,7 +7,13 @@
  * rt/wrt_simd.h).  So the value at depth d always lives in the same
  * variable, a block's results land in the slots at the block's
  * height without any copy on fallthrough, and only branches copy values
- * down to their target's height.  Blocks become labels and gotos, if/else
+ * down to their target's height.  Values that cannot trap and have no
+ * effect (constants, local.get, global.get, arithmetic) are deferred
+ * instead (Lazy below) and printed as operands of the instruction that
+ * uses them, so "(local.set 2 (i32.add (local.get 0) (i32.const 1)))"
+ * becomes "l2 = l0 + 1u;"; only values that must be computed in order
+ * (loads, calls, trapping arithmetic) and values alive across a label go
+ * through their slot.  Blocks become labels and gotos, if/else
  * becomes C if/else, br_table a switch.  Code after br, br_table, return
  * and unreachable is dead until the enclosing else or end and is not
  * emitted.
@@ -54,6 +60,33 @@ typedef struct Frame {
 #define NCLASS 6
 #define REF_CLASS 4
 
+/*
+ * A value not stored in its slot yet: the C expression that computes it
+ * (len 0: the value is in its slot).  The expression reads only constants,
+ * locals, globals and at most the slot at its own depth, and can neither
+ * trap nor have an effect, so evaluating it where it is used gives the same
+ * value as evaluating it where it was pushed as long as the locals and
+ * globals it reads keep their values.  Whatever writes one of them first
+ * stores the values reading it into their slots (flush_reading), and so
+ * does every control instruction for all values (flush_all), so that
+ * labels see every value in its slot.  Floating-point arithmetic is not
+ * deferred (template_pure).
+ */
+typedef struct Lazy {
+    char *text;                 /* operand-ready: parenthesized if needed */
+    uint32_t len, cap;
+    uint64_t locals;            /* locals read, as bits (index % 64) */
+    bool globals;               /* reads a global */
+    bool own;                   /* reads the slot at its own depth */
+    bool paren;                 /* we added the outer parentheses */
+    bool boolean;               /* C type int: a comparison */
+    bool is_const;              /* an integer constant, cval */
+    uint64_t cval;
+} Lazy;
+
+/* Longest deferred expression: longer ones are stored into their slot. */
+#define LAZY_MAX 64
+
 typedef struct Fn {
     EmitCtx *e;
     const Module *m;
@@ -67,6 +100,7 @@ typedef struct Fn {
      * delete the load and with it the fault, so drop forces a read.
      */
     uint8_t *pending;
+    struct Lazy *lazy;          /* per stack depth: a deferred value */
     uint32_t height, stack_cap;
     Frame *frames;
     uint32_t nframes, frames_cap;
@@ -77,7 +111,7 @@ typedef struct Fn {
     ValType *ltypes;
     uint32_t nl;
     uint8_t *loop_target;       /* per block ordinal: a loop branched to */
-    uint8_t *local_read;        /* per local: a local.get was printed */
+    uint8_t *local_read;        /* per local: the body reads it */
     uint32_t nblocks;           /* block ordinals handed out so far */
     bool unreachable;           /* rest of the current arm is dead */
     bool has_return;            /* a return statement was printed */
@@ -86,9 +120,12 @@ typedef struct Fn {
                                    its view mb<i>, ms<i> is kept in locals */
     bool any_view;
     bool has_call;              /* it has call instructions */
+    bool skip_next;             /* the last instruction did the next one */
     bool count_depth;           /* calls: wrt_enter and wrt_leave (else,
                                    guard: the stack's guard page) */
     char bufs[8][24];           /* rotating slot-name buffers */
+    char bare[4][LAZY_MAX + 8]; /* rotating buffers of top() */
+    unsigned nextbare;
     unsigned nextbuf;
 } Fn;
 
@@ -105,6 +142,13 @@ xrealloc(void *p, size_t n)
         exit(2);
     }
     return p;
+}
+
+static bool
+is_ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
 }
 
 /* ---- types --------------------------------------------------------------- */
@@ -312,25 +356,61 @@ slot_read(Fn *fn, uint32_t depth)
     return s;
 }
 
-/* The slot of the value n below the top (0 = top), read. */
+/* The value at depth as an operand: its deferred expression or its slot. */
+static const char *
+operand(Fn *fn, uint32_t depth)
+{
+    if (depth >= fn->height)
+        BUG("operand stack underflow in emitter");
+    if (fn->lazy[depth].len > 0)
+        return fn->lazy[depth].text;
+    return slot_read(fn, depth);
+}
+
+/*
+ * The value at depth as a whole expression: a condition, an argument, a
+ * returned value (without parentheses of ours).
+ */
+static const char *
+whole(Fn *fn, uint32_t depth)
+{
+    const struct Lazy *z;
+    char *b;
+
+    if (depth >= fn->height)
+        BUG("operand stack underflow in emitter");
+    z = &fn->lazy[depth];
+    if (z->len == 0 || !z->paren || z->len - 2 >= sizeof fn->bare[0])
+        return operand(fn, depth);
+    b = fn->bare[fn->nextbare++ % 4];
+    memcpy(b, z->text + 1, z->len - 2);
+    b[z->len - 2] = '\0';
+    return b;
+}
+
+/* The value n below the top (0 = top) as a whole expression. */
 static const char *
 top(Fn *fn, uint32_t n)
 {
     if (n >= fn->height)
         BUG("operand stack underflow in emitter");
-    return slot_read(fn, fn->height - 1 - n);
+    return whole(fn, fn->height - 1 - n);
 }
 
 static uint32_t
 push(Fn *fn, ValType t)
 {
     if (fn->height == fn->stack_cap) {
-        fn->stack_cap = fn->stack_cap ? fn->stack_cap * 2 : 64;
+        uint32_t old = fn->stack_cap;
+        fn->stack_cap = old ? old * 2 : 64;
         fn->stack = xrealloc(fn->stack, fn->stack_cap * sizeof(ValType));
         fn->pending = xrealloc(fn->pending, fn->stack_cap);
+        fn->lazy = xrealloc(fn->lazy, fn->stack_cap * sizeof(Lazy));
+        memset(fn->lazy + old, 0, (fn->stack_cap - old) * sizeof(Lazy));
     }
     fn->stack[fn->height] = t;
     fn->pending[fn->height] = 0;
+    fn->lazy[fn->height].len = 0;
     return fn->height++;
 }
 
@@ -542,6 +622,122 @@ assign(Fn *fn, const char *dst, const char *src)
     put_wrapped(fn->w, small);
 }
 
+/* ---- deferred values ----------------------------------------------------- */
+
+/*
+ * Whether C text needs parentheses to be an operand: not for identifiers,
+ * numbers, members (inst->g0), calls f(...) and text already inside one
+ * pair of parentheses.
+ */
+static bool
+needs_parens(const char *s, size_t n)
+{
+    size_t i = 0, depth = 0;
+
+    while (i < n && (is_ident_char(s[i]) || s[i] == '.' ||
+                     (s[i] == '-' && i > 0 && i + 1 < n && s[i + 1] == '>' &&
+                      ++i)))
+        i++;
+    if (i == n)
+        return false;
+    if (s[i] != '(' || s[n - 1] != ')')
+        return true;
+    for (; i < n; i++) {
+        if (s[i] == '(')
+            depth++;
+        else if (s[i] == ')' && --depth == 0)
+            return i != n - 1;
+    }
+    return true;
+}
+
+/* Defer the value at depth as the C expression text[0..n). */
+static Lazy *
+set_lazy(Fn *fn, uint32_t depth, const char *text, size_t n)
+{
+    Lazy *z = &fn->lazy[depth];
+    bool paren = needs_parens(text, n);
+
+    if (n + 3 > z->cap) {
+        z->cap = (uint32_t)(n + 3 > 96 ? n + 3 : 96);
+        z->text = xrealloc(z->text, z->cap);
+    }
+    if (paren) {
+        z->text[0] = '(';
+        memcpy(z->text + 1, text, n);
+        z->text[n + 1] = ')';
+        n += 2;
+    } else {
+        memcpy(z->text, text, n);
+    }
+    z->text[n] = '\0';
+    z->len = (uint32_t)n;
+    z->paren = paren;
+    z->locals = 0;
+    z->globals = z->own = z->boolean = z->is_const = false;
+    z->cval = 0;
+    return z;
+}
+
+static uint64_t
+local_bit(uint32_t i)
+{
+    return (uint64_t)1 << (i % 64);
+}
+
+/* "dst = <the value at depth>;", the value without our parentheses. */
+static void
+assign_value(Fn *fn, const char *dst, uint32_t depth)
+{
+    Lazy *z = &fn->lazy[depth];
+
+    if (z->len == 0) {
+        assign(fn, dst, operand(fn, depth));
+    } else if (z->paren) {
+        z->text[z->len - 1] = '\0';
+        assign(fn, dst, z->text + 1);
+        z->text[z->len - 1] = ')';
+    } else {
+        assign(fn, dst, z->text);
+    }
+}
+
+/* Store the value at depth into its slot if it is deferred. */
+static void
+materialize(Fn *fn, uint32_t depth)
+{
+    if (fn->lazy[depth].len == 0)
+        return;
+    assign_value(fn, slot(fn, depth), depth);
+    fn->lazy[depth].len = 0;
+}
+
+/* Store every deferred value below depth `below` into its slot. */
+static void
+flush_all(Fn *fn, uint32_t below)
+{
+    uint32_t d;
+
+    for (d = 0; d < below && d < fn->height; d++)
+        materialize(fn, d);
+}
+
+/*
+ * Before a write of the locals `locals` (bits) or, with globals, of any
+ * global: store the deferred values below depth `below` that read them.
+ */
+static void
+flush_reading(Fn *fn, uint32_t below, uint64_t locals, bool globals)
+{
+    uint32_t d;
+
+    for (d = 0; d < below && d < fn->height; d++) {
+        const Lazy *z = &fn->lazy[d];
+        if (z->len > 0 && ((z->locals & locals) || (globals && z->globals)))
+            materialize(fn, d);
+    }
+}
+
 /* ---- constants ----------------------------------------------------------- */
 
 /* Append ".0" when s would read as an integer literal. */
@@ -674,27 +870,109 @@ after_call(Fn *fn, bool may_grow)
 
 /* ---- templates ----------------------------------------------------------- */
 
+/*
+ * Whether an opcodes.def template can be deferred (Lazy): one result, no
+ * trap site, no memory, and not f32 or f64 (floating-point arithmetic is
+ * rounded by storing each result: inside one C expression, a target whose
+ * FLT_EVAL_METHOD is not 0 (s390x: 1) computes f32 in double, and a C
+ * compiler may fuse a * b + c into one multiply-add).
+ */
+static bool
+template_pure(const OpInfo *oi)
+{
+    char r = oi->results[0];
+
+    if (r == '\0' || oi->results[1] != '\0' || r == 'f' || r == 'F')
+        return false;
+    return strstr(oi->tmpl, "$T") == NULL && strstr(oi->tmpl, "$M") == NULL &&
+           strstr(oi->tmpl, "$N") == NULL;
+}
+
+/* Whether a template's i32 result is a C comparison (of type int). */
+static bool
+template_boolean(const OpInfo *oi)
+{
+    const char *t = oi->tmpl;
+
+    return oi->results[0] == 'i' &&
+           (strstr(t, " == ") || strstr(t, " != ") || strstr(t, " < ") ||
+            strstr(t, " > ") || strstr(t, " <= ") || strstr(t, " >= "));
+}
+
+/*
+ * template_pure and template_boolean per opcode, worked out on first use
+ * (1: known, 2: pure, 4: boolean); the emitter runs in one thread.
+ */
+static uint8_t
+template_kind(const Instr *in, const OpInfo *oi)
+{
+    static uint8_t kind[OP_COUNT_];
+
+    if (kind[in->op] == 0)
+        kind[in->op] = (uint8_t)(1 | (template_pure(oi) ? 2 : 0) |
+                                 (template_boolean(oi) ? 4 : 0));
+    return kind[in->op];
+}
+
 /* Expand an opcodes.def template (see the token list there). */
 static void
 emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
 {
     char line[640];
+    char conv[3][LAZY_MAX + 16];
     const char *ops[3] = {"", "", ""};
+    const Lazy *lz[3] = {NULL, NULL, NULL};
+    const char *tmpl = oi->tmpl;
     size_t np = strlen(oi->params), nr = strlen(oi->results), n = 0;
-    uint32_t mem = 0, src = 0, k;
+    uint32_t mem = 0, src = 0, k, base, d = 0;
     const char *p;
 
     bool is_load = (oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE) &&
                    nr == 1;
     bool pending = false;
+    bool defer;
 
     if (np > 3 || nr > 1)
         BUG("template with more than 3 operands or 1 result");
+    if (np > fn->height)
+        BUG("operand stack underflow in emitter");
+    base = fn->height - (uint32_t)np;
+    /*
+     * Deferred only when no operand past the first reads its slot: the
+     * result's depth is the first operand's, and the slots above it are
+     * written again while the result waits.
+     */
+    defer = nr == 1 && (template_kind(in, oi) & 2);
     for (k = 0; k < np; k++) {
-        ops[k] = top(fn, (uint32_t)(np - 1 - k));
-        pending = pending || fn->pending[fn->height - 1 - k];
+        const Lazy *z = &fn->lazy[base + k];
+        ops[k] = operand(fn, base + k);
+        pending = pending || fn->pending[base + k];
+        if (z->len == 0) {
+            defer = defer && k == 0;
+            continue;
+        }
+        lz[k] = z;
+        defer = defer && (k == 0 || !z->own);
+        /* a comparison (int) computes with u32 as Wasm's i32 does */
+        if (z->boolean) {
+            snprintf(conv[k], sizeof conv[k], "(u32)%s", ops[k]);
+            ops[k] = conv[k];
+        }
     }
     pop(fn, (uint32_t)np);
+    /* x + -5 reads better as x - 5 (the same in modular arithmetic) */
+    if ((in->op == OP_I32_ADD || in->op == OP_I64_ADD) && lz[1] != NULL &&
+        lz[1]->is_const) {
+        bool w = in->op == OP_I64_ADD;
+        uint64_t neg = w ? 0 - lz[1]->cval
+                         : (uint64_t)(uint32_t)(0u - (uint32_t)lz[1]->cval);
+        if (neg > 0 && neg < 0x80000000u) {
+            snprintf(conv[1], sizeof conv[1], "%llu%s",
+                     (unsigned long long)neg, w ? "ull" : "u");
+            ops[1] = conv[1];
+            tmpl = "$0 - $1";
+        }
+    }
 
     switch (oi->imm) {
     case IMM_MEMARG:
@@ -708,13 +986,7 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     }
 
     /* every token below appends at most 24 bytes but $S, checked there */
-    if (nr == 1) {
-        uint32_t d = push(fn, letter_type(oi->results[0]));
-        /* a pure operation passes its operands' pending loads on */
-        fn->pending[d] = is_load || (pending && in->op != OP_MEMORY_GROW);
-        n = (size_t)(put_str(put_str(line, slot(fn, d)), " = ") - line);
-    }
-    for (p = oi->tmpl; *p && n < sizeof line - 128; p++) {
+    for (p = tmpl; *p && n < sizeof line - 128; p++) {
         char *at = line + n;
         if (*p != '$') {
             line[n++] = *p;
@@ -723,7 +995,28 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
         p++;
         switch (*p) {
         case '0': case '1': case '2':
-            at = put_str(at, ops[*p - '0']);
+            k = (uint32_t)(*p - '0');
+            /* an argument, "(" or ", " before and ")" or "," after */
+            if (lz[k] != NULL && lz[k]->paren && !lz[k]->boolean &&
+                p >= tmpl + 2 &&
+                (p[-2] == '(' ||
+                 (p[-2] == ' ' && p >= tmpl + 3 && p[-3] == ',')) &&
+                (p[1] == ')' || p[1] == ',')) {
+                memcpy(at, lz[k]->text + 1, lz[k]->len - 2);
+                at += lz[k]->len - 2;
+            } else {
+                at = put_str(at, ops[k]);
+            }
+            break;
+        case 'H':
+            /* a shift count: the second operand modulo the width */
+            k = oi->results[0] == 'I' ? 63 : 31;
+            if (lz[1] != NULL && lz[1]->is_const) {
+                at = put_u32(at, (uint32_t)(lz[1]->cval & k));
+            } else {
+                at = put_str(put_str(at, "("), ops[1]);
+                at = put_str(put_str(at, " & "), k == 63 ? "63)" : "31)");
+            }
             break;
         case 'T':
             at = put_u32(put_str(at, "&inst->rt, "), fn->fidx);
@@ -769,9 +1062,46 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
         }
         n = (size_t)(at - line);
     }
-    line[n++] = ';';
     line[n] = '\0';
-    put_wrapped(fn->w, line);
+
+    if (nr == 1) {
+        d = push(fn, letter_type(oi->results[0]));
+        /* a pure operation passes its operands' pending loads on */
+        fn->pending[d] = is_load || (pending && in->op != OP_MEMORY_GROW);
+    }
+    if (nr == 1 && defer && n <= LAZY_MAX) {
+        /* the operands' flags first: the first operand's Lazy is z */
+        uint64_t locals = 0;
+        bool globals = false, own = lz[0] == NULL || lz[0]->own;
+        Lazy *z;
+        for (k = 0; k < np; k++) {
+            if (lz[k] == NULL)
+                continue;
+            locals |= lz[k]->locals;
+            globals = globals || lz[k]->globals;
+        }
+        z = set_lazy(fn, d, line, n);
+        z->own = own;
+        z->locals = locals;
+        z->globals = globals;
+        z->boolean = (template_kind(in, oi) & 4) != 0;
+        return;
+    }
+    if (nr == 1 && in[1].op == OP_LOCAL_SET && !fn->e->o->offsets) {
+        /* "x = load(...);" rather than through the slot (the body ends
+           with end, so in[1] exists) */
+        uint32_t x = in[1].imm.idx;
+        flush_reading(fn, d, local_bit(x), false);
+        assign(fn, fn->lnames[x], line);
+        pop(fn, 1);
+        fn->skip_next = true;
+    } else if (nr == 1) {
+        assign(fn, slot(fn, d), line);
+    } else {
+        line[n++] = ';';
+        line[n] = '\0';
+        put_wrapped(fn->w, line);
+    }
     if (in->op == OP_MEMORY_GROW && fn->views[mem])
         reload_view(fn, mem);
 }
@@ -824,6 +1154,8 @@ emit_branch(Fn *fn, uint32_t depth, const char *cond)
         emit_return(fn, cond);
         return;
     }
+    /* the target's label expects every value in its slot */
+    flush_all(fn, fn->height);
     if (t->kind == FR_LOOP) {
         n = t->nparams;
         types = t->params;
@@ -861,17 +1193,17 @@ emit_br_table(Fn *fn, const Instr *in)
 {
     const uint32_t *tg = in->imm.br_table.targets;
     uint32_t n = in->imm.br_table.n, i, dflt = tg[n];
-    char idx[24];
+    const char *idx;
     int saved;
 
     /* with only a default, the index is not read */
-    snprintf(idx, sizeof idx, "%s",
-             n == 0 ? slot(fn, fn->height - 1) : top(fn, 0));
+    idx = n == 0 ? "" : top(fn, 0);
     pop(fn, 1);
     if (n == 0) {
         emit_branch(fn, dflt, NULL);
         return;
     }
+    flush_all(fn, fn->height);
     saved = fn->w->indent;
     cw_line(fn->w, "switch (%s) {", idx);
     for (i = 0; i < n; i++) {
@@ -913,6 +1245,8 @@ emit_call_expr(Fn *fn, uint32_t ti, const char *callee, const char *first)
     if (np > fn->height)
         BUG("call arguments underflow in emitter");
     base = fn->height - np;
+    /* the callee may write globals */
+    flush_reading(fn, base, 0, true);
     line.len = 0;
     if (nr > 1) {
         cw_open(w, "{");
@@ -922,7 +1256,7 @@ emit_call_expr(Fn *fn, uint32_t ti, const char *callee, const char *first)
     }
     cw_printf(&line, "%s(%s", callee, first);
     for (k = 0; k < np; k++)
-        cw_printf(&line, ", %s", slot_read(fn, base + k));
+        cw_printf(&line, ", %s", whole(fn, base + k));
     cw_printf(&line, ");");
     put_wrapped(w, line.buf);
     pop(fn, np);
@@ -979,10 +1313,56 @@ emit_call_indirect(Fn *fn, const Instr *in)
         cw_line(fn->w, "WRT_NO_TAIL_CALL();");
     cw_close(fn->w, "}");
     cw_free(&callee);
-    after_call(fn, true);
+    after_call(fn, fn->e->indirect_may_grow[ti]);
 }
 
 /* ---- the instruction walk ------------------------------------------------ */
+
+/* An integer constant, deferred: its literal and its value. */
+static void
+lazy_const(Fn *fn, uint32_t depth, const char *lit, uint64_t v)
+{
+    Lazy *z = set_lazy(fn, depth, lit, strlen(lit));
+
+    z->is_const = true;
+    z->cval = v;
+}
+
+/* select: "c ? a : b", deferred when the three operands allow it. */
+static void
+emit_select(Fn *fn)
+{
+    uint32_t d = fn->height - 3;
+    const Lazy *za = &fn->lazy[d], *zb = &fn->lazy[d + 1];
+    const Lazy *zc = &fn->lazy[d + 2];
+    char line[3 * (LAZY_MAX + 2) + 16];
+    bool defer = zb->len > 0 && !zb->own && zc->len > 0 && !zc->own;
+    uint64_t locals = zb->locals | zc->locals;
+    bool globals = zb->globals || zc->globals;
+    bool own = za->len == 0 || za->own;
+    bool boolean = za->len > 0 && za->boolean && zb->boolean;
+    int n;
+    Lazy *z;
+
+    if (za->len > 0) {
+        locals |= za->locals;
+        globals = globals || za->globals;
+    }
+    n = snprintf(line, sizeof line, "%s ? %s : %s", operand(fn, d + 2),
+                 operand(fn, d), operand(fn, d + 1));
+    fn->pending[d] |= fn->pending[d + 1] | fn->pending[d + 2];
+    if (defer && n > 0 && n <= LAZY_MAX) {
+        z = set_lazy(fn, d, line, (size_t)n);
+        z->locals = locals;
+        z->globals = globals;
+        z->own = own;
+        z->boolean = boolean;
+    } else {
+        assign(fn, slot(fn, d), line);
+        fn->lazy[d].len = 0;
+    }
+    pop(fn, 2);
+}
 
 /* Global g as an lvalue over inst: "inst->g1_x", "*inst->g0" (imports). */
 static const char *
@@ -1048,6 +1428,9 @@ emit_end(Fn *fn)
     Frame f = fn->frames[fn->nframes - 1];
     bool reachable;
 
+    if (f.kind != FR_FUNC && !fn->unreachable)
+        flush_all(fn, fn->height);
+
     if (f.kind == FR_FUNC) {
         if (!fn->unreachable)
             emit_return(fn, NULL);
@@ -1103,9 +1486,11 @@ emit_instr(Fn *fn, const Instr *in)
     case OP_NOP:
         break;
     case OP_BLOCK:
+        flush_all(fn, fn->height);
         push_frame(fn, FR_BLOCK, in->imm.block);
         break;
     case OP_LOOP:
+        flush_all(fn, fn->height);
         f = push_frame(fn, FR_LOOP, in->imm.block);
         f->label_at = (size_t)-1;
         if (f->label <= fn->nblocks && fn->loop_target[f->label - 1]) {
@@ -1115,8 +1500,9 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_IF:
         s = top(fn, 0);
-        cw_open(w, "if (%s) {", s);
         pop(fn, 1);
+        flush_all(fn, fn->height);
+        cw_open(w, "if (%s) {", s);
         push_frame(fn, FR_IF, in->imm.block);
         break;
     case OP_ELSE:
@@ -1125,6 +1511,8 @@ emit_instr(Fn *fn, const Instr *in)
             BUG("else outside if in emitter");
         f->then_reachable = !fn->unreachable;
         f->has_else = true;
+        if (!fn->unreachable)
+            flush_all(fn, fn->height);
         w->indent--;
         cw_open(w, "} else {");
         reset_stack(fn, f->base, f->params, f->nparams);
@@ -1138,9 +1526,9 @@ emit_instr(Fn *fn, const Instr *in)
         fn->unreachable = true;
         break;
     case OP_BR_IF:
-        snprintf(lit, sizeof lit, "%s", top(fn, 0));
+        s = top(fn, 0);
         pop(fn, 1);
-        emit_branch(fn, in->imm.idx, lit);
+        emit_branch(fn, in->imm.idx, s);
         break;
     case OP_BR_TABLE:
         emit_br_table(fn, in);
@@ -1157,56 +1545,67 @@ emit_instr(Fn *fn, const Instr *in)
         emit_call_indirect(fn, in);
         break;
     case OP_DROP:
-        if (fn->e->o->guard && fn->pending[fn->height - 1])
+        d = fn->height - 1;
+        if (fn->e->o->guard && fn->pending[d])
             stmt(fn, "WRT_FORCE_READ%s(%s);",
-                 fn->stack[fn->height - 1] == VT_V128 ? "_V128" : "",
-                 top(fn, 0));
+                 fn->stack[d] == VT_V128 ? "_V128" : "", top(fn, 0));
+        else if (fn->e->api)
+            materialize(fn, d);     /* the locals it reads count as read */
         pop(fn, 1);
         break;
     case OP_SELECT:
     case OP_SELECT_T:
-        s = top(fn, 0);
-        stmt(fn, "%s = %s ? %s : %s;", top(fn, 2), s, top(fn, 2),
-                top(fn, 1));
-        d = fn->height - 3;
-        fn->pending[d] |= fn->pending[d + 1] | fn->pending[d + 2];
-        pop(fn, 2);
+        emit_select(fn);
         break;
     case OP_LOCAL_GET:
         d = push(fn, fn->ltypes[in->imm.idx]);
-        assign(fn, slot(fn, d), fn->lnames[in->imm.idx]);
-        fn->local_read[in->imm.idx] = 1;
+        s = fn->lnames[in->imm.idx];
+        set_lazy(fn, d, s, strlen(s))->locals = local_bit(in->imm.idx);
         break;
     case OP_LOCAL_SET:
-        assign(fn, fn->lnames[in->imm.idx], top(fn, 0));
-        pop(fn, 1);
-        break;
     case OP_LOCAL_TEE:
-        assign(fn, fn->lnames[in->imm.idx], top(fn, 0));
+        d = fn->height - 1;
+        flush_reading(fn, d, local_bit(in->imm.idx), false);
+        s = fn->lnames[in->imm.idx];
+        assign_value(fn, s, d);
+        if (in->op == OP_LOCAL_SET) {
+            pop(fn, 1);
+        } else {
+            /* the value is now the local's, read from there */
+            set_lazy(fn, d, s, strlen(s))->locals = local_bit(in->imm.idx);
+        }
         break;
     case OP_GLOBAL_GET:
         d = push(fn, m->globals[in->imm.idx].type);
-        assign(fn, slot(fn, d), global_get(fn->e, in->imm.idx));
+        s = global_get(fn->e, in->imm.idx);
+        set_lazy(fn, d, s, strlen(s))->globals = true;
         break;
     case OP_GLOBAL_SET:
+        d = fn->height - 1;
+        flush_reading(fn, d, 0, true);
         if (is_api_v128(fn->e, in->imm.idx))
             stmt(fn, "putv128(%s, %s);", global_addr(fn->e, in->imm.idx),
                  top(fn, 0));
         else
-            assign(fn, global_ref(fn->e, in->imm.idx), top(fn, 0));
+            assign_value(fn, global_ref(fn->e, in->imm.idx), d);
         pop(fn, 1);
         break;
     case OP_I32_CONST:
         fmt_i32(lit, sizeof lit, in->imm.i32);
         d = push(fn, VT_I32);
-        assign(fn, slot(fn, d), lit);
+        lazy_const(fn, d, lit, in->imm.i32);
         break;
     case OP_I64_CONST:
         fmt_i64(lit, sizeof lit, in->imm.i64);
         d = push(fn, VT_I64);
-        assign(fn, slot(fn, d), lit);
+        lazy_const(fn, d, lit, in->imm.i64);
         break;
     case OP_F32_CONST:
+        /*
+         * Stored, not deferred: where FLT_EVAL_METHOD is 1 (s390x) a float
+         * constant inside an expression has its double value, 0.001f the
+         * double nearest 0.001; stored in an f32 it is the float again.
+         */
         fmt_f32(lit, sizeof lit, in->imm.f32);
         d = push(fn, VT_F32);
         assign(fn, slot(fn, d), lit);
@@ -1214,19 +1613,19 @@ emit_instr(Fn *fn, const Instr *in)
     case OP_F64_CONST:
         fmt_f64(lit, sizeof lit, in->imm.f64);
         d = push(fn, VT_F64);
-        assign(fn, slot(fn, d), lit);
+        set_lazy(fn, d, lit, strlen(lit));
         break;
     case OP_V128_CONST:
         fmt_v128(lit, sizeof lit, in->imm.v128);
         d = push(fn, VT_V128);
-        assign(fn, slot(fn, d), lit);
+        set_lazy(fn, d, lit, strlen(lit));
         break;
     case OP_REF_NULL:
         d = push(fn, in->imm.type);
-        stmt(fn, "%s = NULL;", slot(fn, d));
+        set_lazy(fn, d, "NULL", 4);
         break;
     case OP_REF_IS_NULL:
-        s = top(fn, 0);
+        s = operand(fn, fn->height - 1);
         pop(fn, 1);
         d = push(fn, VT_I32);
         stmt(fn, "%s = %s == NULL;", slot(fn, d), s);
@@ -1436,13 +1835,6 @@ find_loop_targets(Fn *fn, const Expr *body)
     free(is_loop);
 }
 
-static bool
-is_ident_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_';
-}
-
 /* l<i> or l<i>_<name>, the name reduced as names.c does for functions. */
 static const char *
 local_name(Arena *a, uint32_t i, const Str *names)
@@ -1508,6 +1900,70 @@ declare_slots(Fn *fn, CWriter *c)
     }
 }
 
+/*
+ * What the body text does with locals and slots, from the text itself
+ * (a deferred value read a name and was then dropped, or was not): per
+ * local whether it is read (local_read), per slot whether it is written
+ * (used: 1) and read (2).  A name followed by "=" (not "==") is written,
+ * any other occurrence is a read.
+ */
+static void
+scan_names(Fn *fn, const char *text)
+{
+    const char *p = text;
+    uint32_t d;
+    int c;
+
+    /* 4: a slot of that name was handed out (not "v128", the type) */
+    for (c = 0; c < NCLASS; c++)
+        for (d = 0; d < fn->used_cap[c]; d++)
+            fn->used[c][d] = fn->used[c][d] ? 4 : 0;
+    memset(fn->local_read, 0, fn->nl ? fn->nl : 1);
+    for (; *p; p++) {
+        const char *q, *end, *digits;
+        unsigned long v;
+        bool write;
+        if (!is_ident_char(*p))
+            continue;
+        if (p > text && (is_ident_char(p[-1]) || p[-1] == '.' ||
+                         p[-1] == '>')) {
+            continue;
+        }
+        if (!(p[1] >= '0' && p[1] <= '9')) {
+            while (is_ident_char(p[1]))
+                p++;
+            continue;
+        }
+        v = 0;
+        for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+            if (v < 100000000)  /* past any index: no slot, no local */
+                v = v * 10 + (unsigned long)(*q - '0');
+        digits = q;
+        end = q;
+        while (is_ident_char(*end))
+            end++;
+        q = end;
+        while (*q == ' ')
+            q++;
+        write = q[0] == '=' && q[1] != '=';
+        if (*p == 'l' && v < fn->nl &&
+            strncmp(fn->lnames[v], p, (size_t)(end - p)) == 0 &&
+            fn->lnames[v][end - p] == '\0') {
+            if (!write)
+                fn->local_read[v] = 1;
+        } else if (end == digits) {
+            for (c = 0; c < NCLASS; c++)
+                if (class_letter[c] == *p && v < fn->used_cap[c] &&
+                    fn->used[c][v])
+                    fn->used[c][v] |= write ? 1 : 2;
+        }
+        p = end - 1;
+    }
+    for (c = 0; c < NCLASS; c++)
+        for (d = 0; d < fn->used_cap[c]; d++)
+            fn->used[c][d] &= 3;
+}
+
 /* Whether C text refers to the identifier inst. */
 static bool
 mentions_inst(const char *text)
@@ -1522,54 +1978,175 @@ mentions_inst(const char *text)
     return false;
 }
 
+static bool
+types_equal(const FuncType *a, const FuncType *b)
+{
+    return a->nparams == b->nparams && a->nresults == b->nresults &&
+           !memcmp(a->params, b->params, a->nparams * sizeof(ValType)) &&
+           !memcmp(a->results, b->results, a->nresults * sizeof(ValType));
+}
+
+static bool
+mentions_funcref(const FuncType *ft)
+{
+    uint32_t k;
+
+    for (k = 0; k < ft->nparams; k++)
+        if (ft->params[k] == VT_FUNCREF)
+            return true;
+    for (k = 0; k < ft->nresults; k++)
+        if (ft->results[k] == VT_FUNCREF)
+            return true;
+    return false;
+}
+
+/*
+ * Whether a function reference can come from outside the module: through
+ * an imported or exported table, an imported or exported mutable funcref
+ * global, or an import or export whose type has funcref.  Without that,
+ * a table holds only functions the module names (funcs_named).
+ */
+static bool
+refs_from_outside(const Module *m)
+{
+    uint32_t i;
+
+    if (m->nimported_tables > 0)
+        return true;
+    for (i = 0; i < m->nfuncs; i++)
+        if (m->funcs[i].is_import &&
+            mentions_funcref(&m->types[m->funcs[i].type]))
+            return true;
+    for (i = 0; i < m->nglobals; i++)
+        if (m->globals[i].is_import && m->globals[i].type == VT_FUNCREF)
+            return true;
+    for (i = 0; i < m->nexports; i++) {
+        const Export *x = &m->exports[i];
+        if (x->kind == EXT_TABLE)
+            return true;
+        if (x->kind == EXT_GLOBAL && m->globals[x->index].is_mutable &&
+            m->globals[x->index].type == VT_FUNCREF)
+            return true;
+        if (x->kind == EXT_FUNC &&
+            mentions_funcref(&m->types[m->funcs[x->index].type]))
+            return true;
+    }
+    return false;
+}
+
+static void
+mark_ref_funcs(const Expr *x, uint8_t *named)
+{
+    uint32_t k;
+
+    for (k = 0; k < x->n; k++)
+        if (x->code[k].op == OP_REF_FUNC)
+            named[x->code[k].imm.idx] = 1;
+}
+
+/*
+ * The functions the module names as values (ref.func in element segments,
+ * global initializers and code): the only ones a table can hold when no
+ * reference comes from outside.
+ */
+static uint8_t *
+funcs_named(const Module *m)
+{
+    uint8_t *named = xrealloc(NULL, m->nfuncs ? m->nfuncs : 1);
+    uint32_t i, k;
+
+    memset(named, 0, m->nfuncs ? m->nfuncs : 1);
+    for (i = 0; i < m->nelems; i++)
+        for (k = 0; k < m->elems[i].ninits; k++)
+            mark_ref_funcs(&m->elems[i].inits[k], named);
+    for (i = 0; i < m->nglobals; i++)
+        if (!m->globals[i].is_import)
+            mark_ref_funcs(&m->globals[i].init, named);
+    for (i = 0; i < m->nfuncs; i++)
+        if (!m->funcs[i].is_import)
+            mark_ref_funcs(&m->funcs[i].body, named);
+    return named;
+}
+
 /*
  * EmitCtx.may_grow for every function: the ones that grow a memory
- * themselves or may call code we cannot see (imports, call_indirect),
- * then, walking call edges backwards, everything that calls them.
+ * themselves or may call code we cannot see (imports), then, walking call
+ * edges backwards, everything that calls them.  A call_indirect of type t
+ * is a call of a node standing for every function a table can hold with
+ * a type equal to t: the named functions of that type, or, when references
+ * can come from outside the module, anything (it may grow).
  */
 static void
 plan_may_grow(EmitCtx *e)
 {
     const Module *m = e->m;
-    uint32_t nf = m->nfuncs, ne = 0, i, k, head = 0, tail = 0;
-    uint32_t *from, *to, *start, *queue;
-    uint8_t *grow = arena_array(e->a, nf ? nf : 1, 1);
+    uint32_t nf = m->nfuncs, nt = m->ntypes, nn = nf + nt;
+    uint32_t ne = 0, i, k, head = 0, tail = 0;
+    uint32_t *from, *to, *start, *queue, *canon;
+    uint8_t *grow = arena_array(e->a, nn ? nn : 1, 1);
     uint8_t *calls = arena_array(e->a, nf ? nf : 1, 1);
+    uint8_t *named = funcs_named(m);
+    bool outside = refs_from_outside(m);
 
-    for (i = 0; i < nf; i++)
+    /* canon[t]: the first type index equal to t */
+    canon = xrealloc(NULL, (nt ? nt : 1) * sizeof *canon);
+    for (i = 0; i < nt; i++) {
+        canon[i] = i;
+        for (k = 0; k < i; k++)
+            if (canon[k] == k && types_equal(&m->types[i], &m->types[k])) {
+                canon[i] = k;
+                break;
+            }
+    }
+    for (i = 0; i < nf; i++) {
+        ne += named[i];
         for (k = 0; !m->funcs[i].is_import && k < m->funcs[i].body.n; k++)
-            ne += m->funcs[i].body.code[k].op == OP_CALL;
+            ne += m->funcs[i].body.code[k].op == OP_CALL ||
+                  m->funcs[i].body.code[k].op == OP_CALL_INDIRECT;
+    }
     from = xrealloc(NULL, (ne ? ne : 1) * sizeof *from);
     to = xrealloc(NULL, (ne ? ne : 1) * sizeof *to);
-    start = xrealloc(NULL, (nf + 1) * sizeof *start);
-    queue = xrealloc(NULL, (nf ? nf : 1) * sizeof *queue);
+    start = xrealloc(NULL, (nn + 1) * sizeof *start);
+    queue = xrealloc(NULL, (nn ? nn : 1) * sizeof *queue);
     ne = 0;
+    for (i = 0; i < nt; i++) {
+        grow[nf + i] = outside && canon[i] == i;
+        if (grow[nf + i])
+            queue[tail++] = nf + i;
+    }
     for (i = 0; i < nf; i++) {
         const Func *f = &m->funcs[i];
         grow[i] = f->is_import;
+        if (named[i]) {     /* the type's node "calls" it */
+            from[ne] = nf + canon[f->type];
+            to[ne++] = i;
+        }
         for (k = 0; !f->is_import && k < f->body.n; k++) {
             const Instr *in = &f->body.code[k];
             calls[i] |= in->op == OP_CALL || in->op == OP_CALL_INDIRECT;
-            if (in->op == OP_MEMORY_GROW || in->op == OP_CALL_INDIRECT)
+            if (in->op == OP_MEMORY_GROW) {
                 grow[i] = 1;
-            else if (in->op == OP_CALL) {
+            } else if (in->op == OP_CALL) {
                 from[ne] = i;
                 to[ne++] = in->imm.idx;
+            } else if (in->op == OP_CALL_INDIRECT) {
+                from[ne] = i;
+                to[ne++] = nf + canon[in->imm.idx2.a];
             }
         }
         if (grow[i])
             queue[tail++] = i;
     }
     /* callers grouped by callee: start[g] .. start[g + 1] in from[] order */
-    memset(start, 0, (nf + 1) * sizeof *start);
+    memset(start, 0, (nn + 1) * sizeof *start);
     for (k = 0; k < ne; k++)
         start[to[k] + 1]++;
-    for (i = 0; i < nf; i++)
+    for (i = 0; i < nn; i++)
         start[i + 1] += start[i];
     {
-        uint32_t *fill = xrealloc(NULL, (nf + 1) * sizeof *fill);
+        uint32_t *fill = xrealloc(NULL, (nn + 1) * sizeof *fill);
         uint32_t *callers = xrealloc(NULL, (ne ? ne : 1) * sizeof *callers);
-        memcpy(fill, start, (nf + 1) * sizeof *fill);
+        memcpy(fill, start, (nn + 1) * sizeof *fill);
         for (k = 0; k < ne; k++)
             callers[fill[to[k]]++] = from[k];
         while (head < tail) {
@@ -1583,10 +2160,15 @@ plan_may_grow(EmitCtx *e)
         free(fill);
         free(callers);
     }
+    e->indirect_may_grow = arena_array(e->a, nt ? nt : 1, 1);
+    for (i = 0; i < nt; i++)
+        e->indirect_may_grow[i] = grow[nf + canon[i]];
     free(from);
     free(to);
     free(start);
     free(queue);
+    free(canon);
+    free(named);
     e->may_grow = grow;
     e->has_calls = calls;
 }
@@ -1683,9 +2265,14 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
             ok = false;
             break;
         }
+        if (fn.skip_next) {
+            fn.skip_next = false;
+            i++;
+        }
     }
 
     if (ok) {
+        scan_names(&fn, e->scratch.buf ? e->scratch.buf : "");
         /* comment, signature, declarations, then the body text */
         cw_printf(c, "/* func %u", (unsigned)fidx);
         if (func->name.len) {

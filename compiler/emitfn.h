@@ -69,6 +69,8 @@ typedef struct EmitCtx {
      */
     uint8_t *may_grow;
     uint8_t *has_calls;         /* per function: it calls (not a leaf) */
+    uint8_t *indirect_may_grow; /* per type: a call_indirect of it may
+                                   grow a memory */
 } EmitCtx;
 
 /* C type of a value in generated .c files: u32 u64 f32 f64 "void *". */

@@ -83,17 +83,8 @@ static WRT_FPCALL consts_ret2 f2_f64s(consts_instance *);
 static consts_ret0
 f0_ints(consts_instance *inst)
 {
-    u32 i0, i1, i2;
-    u64 k3, k4, k5;
-
     (void)inst;
-    i0 = 42u;
-    i1 = (u32)-8;
-    i2 = 0x80000000u;
-    k3 = 4294967295ull;
-    k4 = (u64)-1ull;
-    k5 = 0x7ff8000000000001ull;
-    return (consts_ret0){i0, i1, i2, k3, k4, k5};
+    return (consts_ret0){42u, (u32)-8, 0x80000000u, 4294967295ull, (u64)-1ull, 0x7ff8000000000001ull};
 }
 
 /* func 1: () -> (f32 f32 f32 f32 f32 f32) */
@@ -116,14 +107,7 @@ f1_f32s(consts_instance *inst)
 static WRT_FPCALL consts_ret2
 f2_f64s(consts_instance *inst)
 {
-    f64 d0, d1, d2, d3, d4;
-
-    d0 = 3.0;
-    d1 = 0.1;
-    d2 = 1.7976931348623157e+308;
-    d3 = WRT_F64(0xfff8000000000000ull);
-    d4 = inst->g0;
-    return (consts_ret2){d0, d1, d2, d3, d4};
+    return (consts_ret2){3.0, 0.1, 1.7976931348623157e+308, WRT_F64(0xfff8000000000000ull), inst->g0};
 }
 
 /* WrtFunc of each function; instantiation adds ctx and imports */

@@ -73,11 +73,8 @@ static u32 f5_sum_pair(control_instance *, u32, u32);
 static u32
 f0_classify(control_instance *inst, u32 l0_x)
 {
-    u32 i0;
-
     (void)inst;
-    i0 = l0_x;
-    switch (i0) {
+    switch (l0_x) {
     case 0:
         goto L4;
     case 1:
@@ -89,31 +86,23 @@ f0_classify(control_instance *inst, u32 l0_x)
         goto L1;
     }
 L4:;
-    i0 = 100u;
-    return i0;
+    return 100u;
 L3:;
-    i0 = 101u;
-    return i0;
+    return 101u;
 L2:;
-    i0 = 102u;
-    return i0;
+    return 102u;
 L1:;
-    i0 = (u32)-1;
-    return i0;
+    return (u32)-1;
 }
 
 /* func 1 "divmod": (i32 i32) -> (i32 i32) */
 static control_ret0
 f1_divmod(control_instance *inst, u32 l0_a, u32 l1_b)
 {
-    u32 i0, i1, i2;
+    u32 i0, i1;
 
-    i0 = l0_a;
-    i1 = l1_b;
-    i0 = wrt_i32_div_u(&inst->rt, 1u, i0, i1);
-    i1 = l0_a;
-    i2 = l1_b;
-    i1 = wrt_i32_rem_u(&inst->rt, 1u, i1, i2);
+    i0 = wrt_i32_div_u(&inst->rt, 1u, l0_a, l1_b);
+    i1 = wrt_i32_rem_u(&inst->rt, 1u, l0_a, l1_b);
     return (control_ret0){i0, i1};
 }
 
@@ -138,14 +127,12 @@ f2_swap(control_instance *inst, u64 l0, f64 l1)
 static WRT_FPCALL f32
 f3_pick(control_instance *inst, u32 l0_c)
 {
-    u32 i2;
     f32 x0, x1;
 
     (void)inst;
     x0 = 1.5f;
     x1 = -0.25f;
-    i2 = l0_c;
-    x0 = i2 ? x0 : x1;
+    x0 = l0_c ? x0 : x1;
     return x0;
 }
 
@@ -153,31 +140,19 @@ f3_pick(control_instance *inst, u32 l0_c)
 static u32
 f4_first_even(control_instance *inst, u32 l0_p, u32 l1_n)
 {
-    u32 i0, i1, i2, i3;
+    u32 i0, i1;
 
     (void)inst;
 L2:;
     i0 = (u32)-1;
-    i1 = l1_n;
-    i1 = i1 == 0;
-    if (i1) goto L1;
+    if (l1_n == 0) goto L1;
     i1 = l0_p;
-    i2 = l0_p;
-    i3 = 1u;
-    i2 = i2 & i3;
-    i2 = i2 == 0;
-    if (i2) {
+    if ((l0_p & 1u) == 0) {
         i0 = i1;
         goto L1;
     }
-    i2 = l0_p;
-    i3 = 1u;
-    i2 = i2 + i3;
-    l0_p = i2;
-    i2 = l1_n;
-    i3 = 1u;
-    i2 = i2 - i3;
-    l1_n = i2;
+    l0_p = l0_p + 1u;
+    l1_n = l1_n - 1u;
     goto L2;
 L1:;
     return i0;
@@ -190,10 +165,8 @@ f5_sum_pair(control_instance *inst, u32 l0, u32 l1)
     u32 i0, i1;
 
     wrt_enter(&inst->rt, 5u);
-    i0 = l0;
-    i1 = l1;
     {
-        control_ret0 ret = f1_divmod(inst, i0, i1);
+        control_ret0 ret = f1_divmod(inst, l0, l1);
         i0 = ret.v0;
         i1 = ret.v1;
     }

@@ -50,23 +50,14 @@ static u64 f1_sum(fib_instance *, u32);
 static u32
 f0_fib(fib_instance *inst, u32 l0_n)
 {
-    u32 i0, i1, i2;
+    u32 i0, i1;
 
     wrt_enter(&inst->rt, 0u);
-    i0 = l0_n;
-    i1 = 2u;
-    i0 = (s32)i0 < (s32)i1;
-    if (i0) {
+    if ((s32)l0_n < (s32)2u) {
         i0 = l0_n;
     } else {
-        i0 = l0_n;
-        i1 = 1u;
-        i0 = i0 - i1;
-        i0 = f0_fib(inst, i0);
-        i1 = l0_n;
-        i2 = 2u;
-        i1 = i1 - i2;
-        i1 = f0_fib(inst, i1);
+        i0 = f0_fib(inst, l0_n - 1u);
+        i1 = f0_fib(inst, l0_n - 2u);
         i0 = i0 + i1;
     }
     wrt_leave(&inst->rt);
@@ -78,27 +69,15 @@ static u64
 f1_sum(fib_instance *inst, u32 l0_n)
 {
     u64 l1_acc = 0;
-    u32 i0, i1;
-    u64 k0, k1;
 
     (void)inst;
 L2:;
-    i0 = l0_n;
-    i0 = i0 == 0;
-    if (i0) goto L1;
-    k0 = l1_acc;
-    i1 = l0_n;
-    k1 = (u64)i1;
-    k0 = k0 + k1;
-    l1_acc = k0;
-    i0 = l0_n;
-    i1 = 1u;
-    i0 = i0 - i1;
-    l0_n = i0;
+    if (l0_n == 0) goto L1;
+    l1_acc = l1_acc + ((u64)l0_n);
+    l0_n = l0_n - 1u;
     goto L2;
 L1:;
-    k0 = l1_acc;
-    return k0;
+    return l1_acc;
 }
 
 /* WrtFunc of each function; instantiation adds ctx and imports */

@@ -72,39 +72,23 @@ static void f3_bulk(memory_instance *, u32);
 static u32
 f0_bump(memory_instance *inst)
 {
-    u32 i0, i1;
-
-    i0 = inst->g1_counter;
-    i1 = 1u;
-    i0 = i0 + i1;
-    inst->g1_counter = i0;
-    i0 = inst->g1_counter;
-    return i0;
+    inst->g1_counter = inst->g1_counter + 1u;
+    return inst->g1_counter;
 }
 
 /* func 1: (i32) -> i64 */
 static u64
 f1_load_store(memory_instance *inst, u32 l0_p)
 {
-    u32 i0, i1;
     u64 k0, k1;
-    f64 d1;
     u8 *mb0 = inst->mem0->base;
     u64 ms0 = inst->mem0->size;
 
-    i0 = l0_p;
-    i1 = 171u;
-    wrt_store_u8(&inst->rt, 1u, mb0, ms0, i0, 1u, (u8)i1);
-    i0 = l0_p;
-    k1 = inst->g2;
-    wrt_store_u32(&inst->rt, 1u, mb0, ms0, i0, 4u, (u32)k1);
-    i0 = l0_p;
-    d1 = 0.1;
-    wrt_store_f64(&inst->rt, 1u, mb0, ms0, i0, 8u, d1);
-    i0 = l0_p;
-    k0 = (u64)(s16)wrt_load_u16(&inst->rt, 1u, mb0, ms0, i0, 0u);
-    i1 = l0_p;
-    k1 = wrt_load_u64(&inst->rt, 1u, mb0, ms0, i1, 8u);
+    wrt_store_u8(&inst->rt, 1u, mb0, ms0, l0_p, 1u, (u8)171u);
+    wrt_store_u32(&inst->rt, 1u, mb0, ms0, l0_p, 4u, (u32)inst->g2);
+    wrt_store_f64(&inst->rt, 1u, mb0, ms0, l0_p, 8u, 0.1);
+    k0 = (u64)(s16)wrt_load_u16(&inst->rt, 1u, mb0, ms0, l0_p, 0u);
+    k1 = wrt_load_u64(&inst->rt, 1u, mb0, ms0, l0_p, 8u);
     k0 = k0 + k1;
     return k0;
 }
@@ -115,8 +99,7 @@ f2_grow(memory_instance *inst, u32 l0_n)
 {
     u32 i0;
 
-    i0 = l0_n;
-    i0 = wrt_memory_grow(inst->mem0, i0);
+    i0 = wrt_memory_grow(inst->mem0, l0_n);
     i0 = wrt_memory_size(inst->mem0);
     return i0;
 }
@@ -125,23 +108,11 @@ f2_grow(memory_instance *inst, u32 l0_n)
 static void
 f3_bulk(memory_instance *inst, u32 l0_dst)
 {
-    u32 i0, i1, i2;
-
-    i0 = l0_dst;
-    i1 = 42u;
-    i2 = 8u;
-    wrt_memory_fill(&inst->rt, 3u, inst->mem0, i0, i1, i2);
-    i0 = l0_dst;
-    i1 = 8u;
-    i0 = i0 + i1;
-    i1 = *inst->g0_base;
-    i2 = 4u;
-    wrt_memory_copy(&inst->rt, 3u, inst->mem0, inst->mem0, i0, i1, i2);
-    i0 = l0_dst;
-    i1 = 0u;
-    i2 = 7u;
+    wrt_memory_fill(&inst->rt, 3u, inst->mem0, l0_dst, 42u, 8u);
+    wrt_memory_copy(&inst->rt, 3u, inst->mem0, inst->mem0, l0_dst + 8u,
+                    *inst->g0_base, 4u);
     wrt_memory_init_seg(&inst->rt, 3u, inst->mem0, data1,
-                        inst->data1_dropped ? 0 : 13u, i0, i1, i2);
+                        inst->data1_dropped ? 0 : 13u, l0_dst, 0u, 7u);
     inst->data1_dropped = 1;
     return;
 }

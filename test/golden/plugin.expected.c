@@ -93,24 +93,11 @@ static void f5_crash(plugin_instance *);
 static u32
 f2_add(plugin_instance *inst, u32 l0_a, u32 l1_b)
 {
-    u32 i0, i1;
-    u64 k0, k1;
-
     wrt_enter(&inst->rt, 2u);
-    k0 = *inst->g1_calls;
-    k1 = 1ull;
-    k0 = k0 + k1;
-    *inst->g1_calls = k0;
-    i0 = l0_a;
-    i1 = l1_b;
-    inst->f0_log(inst->f0_log_ctx, i0, i1);
-    i0 = l0_a;
-    i1 = l1_b;
-    i0 = i0 + i1;
-    i1 = *inst->g0_scale;
-    i0 = i0 * i1;
+    *inst->g1_calls = (*inst->g1_calls) + 1ull;
+    inst->f0_log(inst->f0_log_ctx, l0_a, l1_b);
     wrt_leave(&inst->rt);
-    return i0;
+    return (l0_a + l1_b) * (*inst->g0_scale);
 }
 
 /* func 3: (i32 i32) -> (i32 i32) */
@@ -120,10 +107,8 @@ f3_divmod(plugin_instance *inst, u32 l0_a, u32 l1_b)
     u32 i0, i1;
 
     wrt_enter(&inst->rt, 3u);
-    i0 = l0_a;
-    i1 = l1_b;
     {
-        plugin_ret0 ret = inst->f1_divmod(inst->f1_divmod_ctx, i0, i1);
+        plugin_ret0 ret = inst->f1_divmod(inst->f1_divmod_ctx, l0_a, l1_b);
         i0 = ret.v0;
         i1 = ret.v1;
     }
@@ -135,14 +120,11 @@ f3_divmod(plugin_instance *inst, u32 l0_a, u32 l1_b)
 static WRT_FPCALL f64
 f4_accumulate(plugin_instance *inst, f64 l0_x)
 {
-    f64 d0, d1;
+    f64 d0;
 
-    d0 = inst->g2_total;
-    d1 = l0_x;
-    d0 = d0 + d1;
+    d0 = inst->g2_total + l0_x;
     inst->g2_total = d0;
-    d0 = inst->g2_total;
-    return d0;
+    return inst->g2_total;
 }
 
 /* func 5: () -> () */

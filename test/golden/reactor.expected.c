@@ -71,10 +71,7 @@ static reactor_ret0 f2_greet(reactor_instance *);
 static void
 f1__initialize(reactor_instance *inst)
 {
-    u32 i0;
-
-    i0 = 1u;
-    inst->g0 = i0;
+    inst->g0 = 1u;
     return;
 }
 
@@ -82,26 +79,17 @@ f1__initialize(reactor_instance *inst)
 static reactor_ret0
 f2_greet(reactor_instance *inst)
 {
-    u32 i0, i1, i2, i3;
+    u32 i0, i1;
     u8 *mb0 = inst->mem0->base;
     u64 ms0 = inst->mem0->size;
 
     wrt_enter(&inst->rt, 2u);
-    i0 = 0u;
-    i1 = 64u;
-    wrt_store_u32(&inst->rt, 2u, mb0, ms0, i0, 0u, i1);
-    i0 = 4u;
-    i1 = 6u;
-    wrt_store_u32(&inst->rt, 2u, mb0, ms0, i0, 0u, i1);
-    i0 = 1u;
-    i1 = 0u;
-    i2 = 1u;
-    i3 = 8u;
-    i0 = inst->f0_fd_write(inst->f0_fd_write_ctx, i0, i1, i2, i3);
+    wrt_store_u32(&inst->rt, 2u, mb0, ms0, 0u, 0u, 64u);
+    wrt_store_u32(&inst->rt, 2u, mb0, ms0, 4u, 0u, 6u);
+    i0 = inst->f0_fd_write(inst->f0_fd_write_ctx, 1u, 0u, 1u, 8u);
     mb0 = inst->mem0->base;
     ms0 = inst->mem0->size;
-    i1 = 8u;
-    i1 = wrt_load_u32(&inst->rt, 2u, mb0, ms0, i1, 0u);
+    i1 = wrt_load_u32(&inst->rt, 2u, mb0, ms0, 8u, 0u);
     wrt_leave(&inst->rt);
     return (reactor_ret0){i0, i1};
 }

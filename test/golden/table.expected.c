@@ -85,55 +85,37 @@ static u32 f6_keep(table_instance *, void *);
 static u32
 f1_add(table_instance *inst, u32 l0, u32 l1)
 {
-    u32 i0, i1;
-
     (void)inst;
-    i0 = l0;
-    i1 = l1;
-    i0 = i0 + i1;
-    return i0;
+    return l0 + l1;
 }
 
 /* func 2 "sub": (i32 i32) -> i32 */
 static u32
 f2_sub(table_instance *inst, u32 l0, u32 l1)
 {
-    u32 i0, i1;
-
     (void)inst;
-    i0 = l0;
-    i1 = l1;
-    i0 = i0 - i1;
-    return i0;
+    return l0 - l1;
 }
 
 /* func 3 "mul": (i32 i32) -> i32 */
 static u32
 f3_mul(table_instance *inst, u32 l0, u32 l1)
 {
-    u32 i0, i1;
-
     (void)inst;
-    i0 = l0;
-    i1 = l1;
-    i0 = i0 * i1;
-    return i0;
+    return l0 * l1;
 }
 
 /* func 4: (i32 i32 i32) -> i32 */
 static u32
 f4_apply(table_instance *inst, u32 l0_i, u32 l1_a, u32 l2_b)
 {
-    u32 i0, i1, i2;
+    u32 i0;
 
     wrt_enter(&inst->rt, 4u);
-    i0 = l1_a;
-    i1 = l2_b;
-    i2 = l0_i;
     {
-        const WrtFunc *fp = wrt_table_func(&inst->rt, 4u, inst->tab0, i2,
+        const WrtFunc *fp = wrt_table_func(&inst->rt, 4u, inst->tab0, l0_i,
                                            SIG_0);
-        i0 = ((u32 (*)(void *, u32, u32))fp->code)(fp->ctx, i0, i1);
+        i0 = ((u32 (*)(void *, u32, u32))fp->code)(fp->ctx, l1_a, l2_b);
     }
     wrt_leave(&inst->rt);
     return i0;
@@ -143,27 +125,17 @@ f4_apply(table_instance *inst, u32 l0_i, u32 l1_a, u32 l2_b)
 static u32
 f5_setup(table_instance *inst)
 {
-    u32 i0, i1, i2;
-    f64 d1;
+    u32 i0;
     void *r1;
 
     wrt_enter(&inst->rt, 5u);
-    i0 = 2u;
-    i1 = 0u;
-    i2 = 2u;
     wrt_table_init_seg(&inst->rt, 5u, inst->tab0, inst->elem1, inst->elem1_len,
-                       i0, i1, i2);
+                       2u, 0u, 2u);
     inst->elem1_len = 0;
-    i0 = 3u;
     r1 = &inst->funcs[0];
-    wrt_table_set(&inst->rt, 5u, inst->tab0, i0, r1);
-    i0 = 0u;
-    i1 = 1u;
-    i2 = 1u;
-    wrt_table_copy(&inst->rt, 5u, inst->tab0, inst->tab0, i0, i1, i2);
-    i0 = 1u;
-    d1 = -5e-324;
-    inst->f0_log(inst->f0_log_ctx, i0, d1);
+    wrt_table_set(&inst->rt, 5u, inst->tab0, 3u, r1);
+    wrt_table_copy(&inst->rt, 5u, inst->tab0, inst->tab0, 0u, 1u, 1u);
+    inst->f0_log(inst->f0_log_ctx, 1u, -5e-324);
     i0 = wrt_table_size(inst->tab0);
     wrt_leave(&inst->rt);
     return i0;
@@ -173,18 +145,12 @@ f5_setup(table_instance *inst)
 static u32
 f6_keep(table_instance *inst, void *l0_r)
 {
-    u32 i0, i1, i2;
-    void *r0, *r1;
+    u32 i0;
+    void *r0;
 
-    i0 = 0u;
-    r1 = l0_r;
-    i2 = 2u;
-    wrt_table_fill(&inst->rt, 6u, inst->tab1, i0, r1, i2);
-    r0 = NULL;
-    i1 = 1u;
-    i0 = wrt_table_grow(inst->tab1, r0, i1);
-    i0 = 2u;
-    r0 = wrt_table_get(&inst->rt, 6u, inst->tab1, i0);
+    wrt_table_fill(&inst->rt, 6u, inst->tab1, 0u, l0_r, 2u);
+    i0 = wrt_table_grow(inst->tab1, NULL, 1u);
+    r0 = wrt_table_get(&inst->rt, 6u, inst->tab1, 2u);
     i0 = r0 == NULL;
     return i0;
 }
