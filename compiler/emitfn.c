@@ -837,6 +837,28 @@ fmt_v128(char *out, size_t cap, const uint8_t *b)
 /* ---- memory views -------------------------------------------------------- */
 
 /*
+ * Memory i's WrtMemory as the start of a member access: the instance's
+ * own storage for a memory the module defines (one load less than through
+ * the pointer), else the pointer the host set.
+ */
+static const char *
+mem_struct(EmitCtx *e, uint32_t i)
+{
+    return arena_printf(e->a, e->m->mems[i].is_import ? "inst->mem%u->"
+                                                      : "inst->mem%u_storage.",
+                        (unsigned)i);
+}
+
+/* Table i as a WrtTable *, likewise. */
+static const char *
+table_ptr(EmitCtx *e, uint32_t i)
+{
+    return arena_printf(e->a, e->m->tables[i].is_import ? "inst->tab%u"
+                                                        : "&inst->tab%u_storage",
+                        (unsigned)i);
+}
+
+/*
  * Memory i's view: its base and size in locals, which the C compiler can
  * keep in registers because nothing else can write them (stores into
  * linear memory could alias inst->mem<i>, not a local).  They are read at
@@ -845,8 +867,10 @@ fmt_v128(char *out, size_t cap, const uint8_t *b)
 static void
 reload_view(Fn *fn, uint32_t i)
 {
-    cw_line(fn->w, "mb%u = inst->mem%u->base;", (unsigned)i, (unsigned)i);
-    cw_line(fn->w, "ms%u = inst->mem%u->size;", (unsigned)i, (unsigned)i);
+    const char *mem = mem_struct(fn->e, i);
+
+    cw_line(fn->w, "mb%u = %sbase;", (unsigned)i, mem);
+    cw_line(fn->w, "ms%u = %ssize;", (unsigned)i, mem);
 }
 
 /*
@@ -1304,8 +1328,8 @@ emit_call_indirect(Fn *fn, const Instr *in)
     cw_printf(&callee, ")fp->code)");
 
     cw_open(fn->w, "{");
-    stmt(fn, "const WrtFunc *fp = wrt_table_func(&inst->rt, %uu, "
-            "inst->tab%u, %s, SIG_%u);", (unsigned)fn->fidx, (unsigned)tab,
+    stmt(fn, "const WrtFunc *fp = wrt_table_func(&inst->rt, %uu, %s, %s, "
+            "SIG_%u);", (unsigned)fn->fidx, table_ptr(fn->e, tab),
             top(fn, 0), (unsigned)fn->e->type_sig[ti]);
     pop(fn, 1);
     emit_call_expr(fn, ti, callee.buf, "fp->ctx");
@@ -1639,45 +1663,46 @@ emit_instr(Fn *fn, const Instr *in)
         s = top(fn, 0);
         pop(fn, 1);
         d = push(fn, m->tables[in->imm.idx].elem);
-        stmt(fn, "%s = wrt_table_get(&inst->rt, %uu, inst->tab%u, %s);",
-                slot(fn, d), (unsigned)fn->fidx, (unsigned)in->imm.idx, s);
+        stmt(fn, "%s = wrt_table_get(&inst->rt, %uu, %s, %s);",
+                slot(fn, d), (unsigned)fn->fidx,
+                table_ptr(fn->e, in->imm.idx), s);
         break;
     case OP_TABLE_SET:
-        stmt(fn, "wrt_table_set(&inst->rt, %uu, inst->tab%u, %s, %s);",
-                (unsigned)fn->fidx, (unsigned)in->imm.idx, top(fn, 1),
-                top(fn, 0));
+        stmt(fn, "wrt_table_set(&inst->rt, %uu, %s, %s, %s);",
+                (unsigned)fn->fidx, table_ptr(fn->e, in->imm.idx),
+                top(fn, 1), top(fn, 0));
         pop(fn, 2);
         break;
     case OP_TABLE_SIZE:
         d = push(fn, VT_I32);
-        stmt(fn, "%s = wrt_table_size(inst->tab%u);", slot(fn, d),
-                (unsigned)in->imm.idx);
+        stmt(fn, "%s = wrt_table_size(%s);", slot(fn, d),
+                table_ptr(fn->e, in->imm.idx));
         break;
     case OP_TABLE_GROW:
         s = top(fn, 1);
-        stmt(fn, "%s = wrt_table_grow(inst->tab%u, %s, %s);",
-                slot_t(fn, fn->height - 2, VT_I32), (unsigned)in->imm.idx, s,
-                top(fn, 0));
+        stmt(fn, "%s = wrt_table_grow(%s, %s, %s);",
+                slot_t(fn, fn->height - 2, VT_I32),
+                table_ptr(fn->e, in->imm.idx), s, top(fn, 0));
         pop(fn, 2);
         push(fn, VT_I32);
         break;
     case OP_TABLE_FILL:
-        stmt(fn, "wrt_table_fill(&inst->rt, %uu, inst->tab%u, %s, %s, %s);",
-                (unsigned)fn->fidx, (unsigned)in->imm.idx, top(fn, 2),
-                top(fn, 1), top(fn, 0));
-        pop(fn, 3);
-        break;
-    case OP_TABLE_COPY:
-        stmt(fn, "wrt_table_copy(&inst->rt, %uu, inst->tab%u, inst->tab%u, "
-                "%s, %s, %s);", (unsigned)fn->fidx,
-                (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.b,
+        stmt(fn, "wrt_table_fill(&inst->rt, %uu, %s, %s, %s, %s);",
+                (unsigned)fn->fidx, table_ptr(fn->e, in->imm.idx),
                 top(fn, 2), top(fn, 1), top(fn, 0));
         pop(fn, 3);
         break;
+    case OP_TABLE_COPY:
+        stmt(fn, "wrt_table_copy(&inst->rt, %uu, %s, %s, %s, %s, %s);",
+                (unsigned)fn->fidx, table_ptr(fn->e, in->imm.idx2.a),
+                table_ptr(fn->e, in->imm.idx2.b), top(fn, 2), top(fn, 1),
+                top(fn, 0));
+        pop(fn, 3);
+        break;
     case OP_TABLE_INIT:
-        stmt(fn, "wrt_table_init_seg(&inst->rt, %uu, inst->tab%u, "
+        stmt(fn, "wrt_table_init_seg(&inst->rt, %uu, %s, "
                 "inst->elem%u, inst->elem%u_len, %s, %s, %s);",
-                (unsigned)fn->fidx, (unsigned)in->imm.idx2.b,
+                (unsigned)fn->fidx, table_ptr(fn->e, in->imm.idx2.b),
                 (unsigned)in->imm.idx2.a, (unsigned)in->imm.idx2.a,
                 top(fn, 2), top(fn, 1), top(fn, 0));
         pop(fn, 3);
@@ -2308,10 +2333,10 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         for (i = 0; i < m->nmems; i++) {
             if (!fn.views[i])
                 continue;
-            cw_line(c, "    u8 *mb%u = inst->mem%u->base;", (unsigned)i,
-                    (unsigned)i);
-            cw_line(c, "    u64 ms%u = inst->mem%u->size;", (unsigned)i,
-                    (unsigned)i);
+            cw_line(c, "    u8 *mb%u = %sbase;", (unsigned)i,
+                    mem_struct(e, i));
+            cw_line(c, "    u64 ms%u = %ssize;", (unsigned)i,
+                    mem_struct(e, i));
         }
         if (c->len != mark || fn.nl > np)
             cw_raw(c, "\n", 1);

@@ -81,8 +81,8 @@ static u64
 f1_load_store(memory_instance *inst, u32 l0_p)
 {
     u64 k0, k1;
-    u8 *mb0 = inst->mem0->base;
-    u64 ms0 = inst->mem0->size;
+    u8 *mb0 = inst->mem0_storage.base;
+    u64 ms0 = inst->mem0_storage.size;
 
     wrt_store_u8(&inst->rt, 1u, mb0, ms0, l0_p, 1u, (u8)171u);
     wrt_store_u32(&inst->rt, 1u, mb0, ms0, l0_p, 4u, (u32)inst->g2);

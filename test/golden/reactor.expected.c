@@ -80,15 +80,15 @@ static reactor_ret0
 f2_greet(reactor_instance *inst)
 {
     u32 i0, i1;
-    u8 *mb0 = inst->mem0->base;
-    u64 ms0 = inst->mem0->size;
+    u8 *mb0 = inst->mem0_storage.base;
+    u64 ms0 = inst->mem0_storage.size;
 
     wrt_enter(&inst->rt, 2u);
     wrt_store_u32(&inst->rt, 2u, mb0, ms0, 0u, 0u, 64u);
     wrt_store_u32(&inst->rt, 2u, mb0, ms0, 4u, 0u, 6u);
     i0 = inst->f0_fd_write(inst->f0_fd_write_ctx, 1u, 0u, 1u, 8u);
-    mb0 = inst->mem0->base;
-    ms0 = inst->mem0->size;
+    mb0 = inst->mem0_storage.base;
+    ms0 = inst->mem0_storage.size;
     i1 = wrt_load_u32(&inst->rt, 2u, mb0, ms0, 8u, 0u);
     wrt_leave(&inst->rt);
     return (reactor_ret0){i0, i1};

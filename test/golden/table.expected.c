@@ -113,8 +113,8 @@ f4_apply(table_instance *inst, u32 l0_i, u32 l1_a, u32 l2_b)
 
     wrt_enter(&inst->rt, 4u);
     {
-        const WrtFunc *fp = wrt_table_func(&inst->rt, 4u, inst->tab0, l0_i,
-                                           SIG_0);
+        const WrtFunc *fp = wrt_table_func(&inst->rt, 4u, &inst->tab0_storage,
+                                           l0_i, SIG_0);
         i0 = ((u32 (*)(void *, u32, u32))fp->code)(fp->ctx, l1_a, l2_b);
     }
     wrt_leave(&inst->rt);
@@ -129,14 +129,15 @@ f5_setup(table_instance *inst)
     void *r1;
 
     wrt_enter(&inst->rt, 5u);
-    wrt_table_init_seg(&inst->rt, 5u, inst->tab0, inst->elem1, inst->elem1_len,
-                       2u, 0u, 2u);
+    wrt_table_init_seg(&inst->rt, 5u, &inst->tab0_storage, inst->elem1,
+                       inst->elem1_len, 2u, 0u, 2u);
     inst->elem1_len = 0;
     r1 = &inst->funcs[0];
-    wrt_table_set(&inst->rt, 5u, inst->tab0, 3u, r1);
-    wrt_table_copy(&inst->rt, 5u, inst->tab0, inst->tab0, 0u, 1u, 1u);
+    wrt_table_set(&inst->rt, 5u, &inst->tab0_storage, 3u, r1);
+    wrt_table_copy(&inst->rt, 5u, &inst->tab0_storage, &inst->tab0_storage, 0u,
+                   1u, 1u);
     inst->f0_log(inst->f0_log_ctx, 1u, -5e-324);
-    i0 = wrt_table_size(inst->tab0);
+    i0 = wrt_table_size(&inst->tab0_storage);
     wrt_leave(&inst->rt);
     return i0;
 }
@@ -148,9 +149,9 @@ f6_keep(table_instance *inst, void *l0_r)
     u32 i0;
     void *r0;
 
-    wrt_table_fill(&inst->rt, 6u, inst->tab1, 0u, l0_r, 2u);
-    i0 = wrt_table_grow(inst->tab1, NULL, 1u);
-    r0 = wrt_table_get(&inst->rt, 6u, inst->tab1, 2u);
+    wrt_table_fill(&inst->rt, 6u, &inst->tab1_storage, 0u, l0_r, 2u);
+    i0 = wrt_table_grow(&inst->tab1_storage, NULL, 1u);
+    r0 = wrt_table_get(&inst->rt, 6u, &inst->tab1_storage, 2u);
     i0 = r0 == NULL;
     return i0;
 }
