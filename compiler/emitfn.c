@@ -1111,13 +1111,18 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
         z->boolean = (template_kind(in, oi) & 4) != 0;
         return;
     }
-    if (nr == 1 && in[1].op == OP_LOCAL_SET && !fn->e->o->offsets) {
+    if (nr == 1 && (in[1].op == OP_LOCAL_SET || in[1].op == OP_LOCAL_TEE) &&
+        !fn->e->o->offsets) {
         /* "x = load(...);" rather than through the slot (the body ends
-           with end, so in[1] exists) */
+           with end, so in[1] exists); after a tee the value is x's */
         uint32_t x = in[1].imm.idx;
+        const char *name = fn->lnames[x];
         flush_reading(fn, d, local_bit(x), false);
-        assign(fn, fn->lnames[x], line);
-        pop(fn, 1);
+        assign(fn, name, line);
+        if (in[1].op == OP_LOCAL_SET)
+            pop(fn, 1);
+        else
+            set_lazy(fn, d, name, strlen(name))->locals = local_bit(x);
         fn->skip_next = true;
     } else if (nr == 1) {
         assign(fn, slot(fn, d), line);

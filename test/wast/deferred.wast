@@ -104,6 +104,11 @@
     (local.get 0)
     (i32.sub))
 
+  (func (export "load_tee") (param i32) (result i32)
+    (local.get 0)
+    (local.tee 0 (i32.load (local.get 0)))
+    (i32.sub))
+
   (func (export "block_param") (param i32) (result i32)
     (local.get 0)
     (block (param i32) (result i32)
@@ -172,6 +177,8 @@
 (assert_return (invoke "select_cmp" (i32.const 1) (i32.const 2)) (i32.const 1))
 (assert_return (invoke "select_cmp" (i32.const 0) (i32.const 2)) (i32.const 0))
 (assert_return (invoke "load_set" (i32.const 50)) (i32.const 8))
+(assert_return (invoke "load_tee" (i32.const 0)) (i32.const -42))
+(assert_trap (invoke "load_tee" (i32.const 65536)) "out of bounds memory access")
 (assert_return (invoke "block_param" (i32.const 4)) (i32.const 13))
 (assert_return (invoke "loop_param" (i32.const 3)) (i32.const 6))
 (assert_return (invoke "shifts" (i32.const 3) (i64.const -64)) (i64.const -26))
