@@ -121,6 +121,7 @@ typedef struct Fn {
     bool any_view;
     bool has_call;              /* it has call instructions */
     bool skip_next;             /* the last instruction did the next one */
+    bool discarded;             /* a deferred value was dropped unprinted */
     bool count_depth;           /* calls: wrt_enter and wrt_leave (else,
                                    guard: the stack's guard page) */
     char bufs[8][24];           /* rotating slot-name buffers */
@@ -796,12 +797,13 @@ fmt_f64(char *out, size_t cap, uint64_t bits)
 static void
 fmt_i32(char *out, size_t cap, uint32_t v)
 {
+    /* the common case without snprintf: cap is at least 24 */
     if (v < 0x80000000u)
-        snprintf(out, cap, "%uu", (unsigned)v);
+        put_str(put_u32(out, v), "u");
     else if (v == 0x80000000u)
         snprintf(out, cap, "0x80000000u");
     else
-        snprintf(out, cap, "(u32)-%u", (unsigned)(0u - v));
+        put_u32(put_str(out, "(u32)-"), 0u - v);
 }
 
 static void
@@ -809,7 +811,7 @@ fmt_i64(char *out, size_t cap, uint64_t v)
 {
     /* small values in decimal, bit patterns and masks in hex */
     if (v <= 0xFFFFFFFFull)
-        snprintf(out, cap, "%lluull", (unsigned long long)v);
+        put_str(put_u32(out, (uint32_t)v), "ull");
     else if (v >= 0xFFFFFFFF80000000ull)
         snprintf(out, cap, "(u64)-%lluull", (unsigned long long)(0ull - v));
     else
@@ -844,18 +846,32 @@ fmt_v128(char *out, size_t cap, const uint8_t *b)
 static const char *
 mem_struct(EmitCtx *e, uint32_t i)
 {
-    return arena_printf(e->a, e->m->mems[i].is_import ? "inst->mem%u->"
-                                                      : "inst->mem%u_storage.",
-                        (unsigned)i);
+    if (e->mem_struct == NULL) {
+        uint32_t k, n = e->m->nmems;
+        e->mem_struct = arena_array(e->a, n ? n : 1, sizeof(char *));
+        for (k = 0; k < n; k++)
+            e->mem_struct[k] = arena_printf(
+                e->a, e->m->mems[k].is_import ? "inst->mem%u->"
+                                              : "inst->mem%u_storage.",
+                (unsigned)k);
+    }
+    return e->mem_struct[i];
 }
 
 /* Table i as a WrtTable *, likewise. */
 static const char *
 table_ptr(EmitCtx *e, uint32_t i)
 {
-    return arena_printf(e->a, e->m->tables[i].is_import ? "inst->tab%u"
-                                                        : "&inst->tab%u_storage",
-                        (unsigned)i);
+    if (e->table_ptr == NULL) {
+        uint32_t k, n = e->m->ntables;
+        e->table_ptr = arena_array(e->a, n ? n : 1, sizeof(char *));
+        for (k = 0; k < n; k++)
+            e->table_ptr[k] = arena_printf(
+                e->a, e->m->tables[k].is_import ? "inst->tab%u"
+                                                : "&inst->tab%u_storage",
+                (unsigned)k);
+    }
+    return e->table_ptr[i];
 }
 
 /*
@@ -1227,6 +1243,7 @@ emit_br_table(Fn *fn, const Instr *in)
 
     /* with only a default, the index is not read */
     idx = n == 0 ? "" : top(fn, 0);
+    fn->discarded = fn->discarded || (n == 0 && fn->lazy[fn->height - 1].len);
     pop(fn, 1);
     if (n == 0) {
         emit_branch(fn, dflt, NULL);
@@ -1347,6 +1364,21 @@ emit_call_indirect(Fn *fn, const Instr *in)
 
 /* ---- the instruction walk ------------------------------------------------ */
 
+/*
+ * The rest of the arm is dead: deferred values still on the stack are
+ * never printed, so the body's text decides which names it reads.
+ */
+static void
+end_arm(Fn *fn)
+{
+    uint32_t d;
+
+    fn->unreachable = true;
+    for (d = 0; d < fn->height; d++)
+        if (fn->lazy[d].len > 0)
+            fn->discarded = true;
+}
+
 /* An integer constant, deferred: its literal and its value. */
 static void
 lazy_const(Fn *fn, uint32_t depth, const char *lit, uint64_t v)
@@ -1423,13 +1455,18 @@ global_addr(EmitCtx *e, uint32_t g)
                         gl->cname);
 }
 
-/* The value of global g as one C expression over inst (arena string). */
+/* The value of global g as one C expression over inst (made once). */
 static const char *
 global_get(EmitCtx *e, uint32_t g)
 {
-    if (is_api_v128(e, g))
-        return arena_printf(e->a, "getv128(%s)", global_addr(e, g));
-    return global_ref(e, g);
+    if (e->global_get == NULL)
+        e->global_get = arena_array(e->a, e->m->nglobals ? e->m->nglobals : 1,
+                                    sizeof(char *));
+    if (e->global_get[g] == NULL)
+        e->global_get[g] = is_api_v128(e, g)
+            ? arena_printf(e->a, "getv128(%s)", global_addr(e, g))
+            : global_ref(e, g);
+    return e->global_get[g];
 }
 
 /*
@@ -1510,7 +1547,7 @@ emit_instr(Fn *fn, const Instr *in)
     case OP_UNREACHABLE:
         stmt(fn, "wrt_trap(&inst->rt, %uu, WRT_TRAP_UNREACHABLE);",
                 (unsigned)fn->fidx);
-        fn->unreachable = true;
+        end_arm(fn);
         break;
     case OP_NOP:
         break;
@@ -1552,7 +1589,7 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_BR:
         emit_branch(fn, in->imm.idx, NULL);
-        fn->unreachable = true;
+        end_arm(fn);
         break;
     case OP_BR_IF:
         s = top(fn, 0);
@@ -1561,11 +1598,11 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_BR_TABLE:
         emit_br_table(fn, in);
-        fn->unreachable = true;
+        end_arm(fn);
         break;
     case OP_RETURN:
         emit_return(fn, NULL);
-        fn->unreachable = true;
+        end_arm(fn);
         break;
     case OP_CALL:
         emit_call(fn, in->imm.idx);
@@ -1580,6 +1617,8 @@ emit_instr(Fn *fn, const Instr *in)
                  fn->stack[d] == VT_V128 ? "_V128" : "", top(fn, 0));
         else if (fn->e->api)
             materialize(fn, d);     /* the locals it reads count as read */
+        else
+            fn->discarded = fn->discarded || fn->lazy[d].len > 0;
         pop(fn, 1);
         break;
     case OP_SELECT:
@@ -2302,7 +2341,9 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
     }
 
     if (ok) {
-        scan_names(&fn, e->scratch.buf ? e->scratch.buf : "");
+        /* what emission recorded is exact unless a value was dropped */
+        if (e->api || fn.discarded)
+            scan_names(&fn, e->scratch.buf ? e->scratch.buf : "");
         /* comment, signature, declarations, then the body text */
         cw_printf(c, "/* func %u", (unsigned)fidx);
         if (func->name.len) {

@@ -71,6 +71,9 @@ typedef struct EmitCtx {
     uint8_t *has_calls;         /* per function: it calls (not a leaf) */
     uint8_t *indirect_may_grow; /* per type: a call_indirect of it may
                                    grow a memory */
+    const char **mem_struct;    /* per memory, per table, per global: C */
+    const char **table_ptr;     /* text emitfn.c makes once */
+    const char **global_get;
 } EmitCtx;
 
 /* C type of a value in generated .c files: u32 u64 f32 f64 "void *". */
