@@ -843,18 +843,29 @@ fmt_v128(char *out, size_t cap, const uint8_t *b)
  * own storage for a memory the module defines (one load less than through
  * the pointer), else the pointer the host set.
  */
+static void
+plan_storage_names(EmitCtx *e)
+{
+    const Module *m = e->m;
+    uint32_t k;
+
+    e->mem_struct = arena_array(e->a, m->nmems + 1, sizeof(char *));
+    e->table_ptr = arena_array(e->a, m->ntables + 1, sizeof(char *));
+    for (k = 0; k < m->nmems; k++)
+        e->mem_struct[k] = arena_printf(e->a, m->mems[k].is_import
+                                        ? "inst->mem%u->"
+                                        : "inst->mem%u_storage.", (unsigned)k);
+    for (k = 0; k < m->ntables; k++)
+        e->table_ptr[k] = arena_printf(e->a, m->tables[k].is_import
+                                       ? "inst->tab%u"
+                                       : "&inst->tab%u_storage", (unsigned)k);
+}
+
 static const char *
 mem_struct(EmitCtx *e, uint32_t i)
 {
-    if (e->mem_struct == NULL) {
-        uint32_t k, n = e->m->nmems;
-        e->mem_struct = arena_array(e->a, n ? n : 1, sizeof(char *));
-        for (k = 0; k < n; k++)
-            e->mem_struct[k] = arena_printf(
-                e->a, e->m->mems[k].is_import ? "inst->mem%u->"
-                                              : "inst->mem%u_storage.",
-                (unsigned)k);
-    }
+    if (e->mem_struct == NULL)
+        plan_storage_names(e);
     return e->mem_struct[i];
 }
 
@@ -862,15 +873,8 @@ mem_struct(EmitCtx *e, uint32_t i)
 static const char *
 table_ptr(EmitCtx *e, uint32_t i)
 {
-    if (e->table_ptr == NULL) {
-        uint32_t k, n = e->m->ntables;
-        e->table_ptr = arena_array(e->a, n ? n : 1, sizeof(char *));
-        for (k = 0; k < n; k++)
-            e->table_ptr[k] = arena_printf(
-                e->a, e->m->tables[k].is_import ? "inst->tab%u"
-                                                : "&inst->tab%u_storage",
-                (unsigned)k);
-    }
+    if (e->table_ptr == NULL)
+        plan_storage_names(e);
     return e->table_ptr[i];
 }
 
