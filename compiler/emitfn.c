@@ -635,10 +635,12 @@ needs_parens(const char *s, size_t n)
 {
     size_t i = 0, depth = 0;
 
-    while (i < n && (is_ident_char(s[i]) || s[i] == '.' ||
-                     (s[i] == '-' && i > 0 && i + 1 < n && s[i + 1] == '>' &&
-                      ++i)))
-        i++;
+    for (; i < n; i++) {
+        if (s[i] == '-' && i > 0 && i + 1 < n && s[i + 1] == '>')
+            i++;                            /* "->" */
+        else if (!is_ident_char(s[i]) && s[i] != '.')
+            break;
+    }
     if (i == n)
         return false;
     if (s[i] != '(' || s[n - 1] != ')')
@@ -737,6 +739,72 @@ flush_reading(Fn *fn, uint32_t below, uint64_t locals, bool globals)
         if (z->len > 0 && ((z->locals & locals) || (globals && z->globals)))
             materialize(fn, d);
     }
+}
+
+/*
+ * Whether the result of an operation on the values at base.. base+n-1 may
+ * be deferred: every operand past the first is deferred and does not read
+ * its slot (the result takes the first operand's depth, and the slots
+ * above it are written again while the result waits).
+ */
+static bool
+operands_allow_defer(const Fn *fn, uint32_t base, uint32_t n)
+{
+    uint32_t k;
+
+    for (k = 1; k < n; k++)
+        if (fn->lazy[base + k].len == 0 || fn->lazy[base + k].own)
+            return false;
+    return true;
+}
+
+/*
+ * Defer the result at depth d as text[0..n); ops are its operands' Lazy
+ * (NULL: in its slot), ops[0] the one at depth d, which set_lazy reuses,
+ * so the flags are read first.
+ */
+static void
+defer_result(Fn *fn, uint32_t d, const char *text, size_t n,
+             const Lazy *const *ops, uint32_t nops, bool boolean)
+{
+    uint64_t locals = 0;
+    bool globals = false, own = ops[0] == NULL || ops[0]->own;
+    uint32_t k;
+    Lazy *z;
+
+    for (k = 0; k < nops; k++) {
+        if (ops[k] == NULL)
+            continue;
+        locals |= ops[k]->locals;
+        globals = globals || ops[k]->globals;
+    }
+    z = set_lazy(fn, d, text, n);
+    z->own = own;
+    z->locals = locals;
+    z->globals = globals;
+    z->boolean = boolean;
+}
+
+/*
+ * local.set or local.tee of local x with the value at depth d (the top),
+ * computed by text, or already on the stack when text is NULL.  Deferred
+ * values below that read x are stored first; after a tee the value is
+ * the local's.
+ */
+static void
+set_local(Fn *fn, uint32_t x, bool tee, uint32_t d, const char *text)
+{
+    const char *name = fn->lnames[x];
+
+    flush_reading(fn, d, local_bit(x), false);
+    if (text != NULL)
+        assign(fn, name, text);
+    else
+        assign_value(fn, name, d);
+    if (tee)
+        set_lazy(fn, d, name, strlen(name))->locals = local_bit(x);
+    else
+        pop(fn, 1);
 }
 
 /* ---- constants ----------------------------------------------------------- */
@@ -864,17 +932,13 @@ plan_storage_names(EmitCtx *e)
 static const char *
 mem_struct(EmitCtx *e, uint32_t i)
 {
-    if (e->mem_struct == NULL)
-        plan_storage_names(e);
     return e->mem_struct[i];
 }
 
-/* Table i as a WrtTable *, likewise. */
+/* Table i as a WrtTable *, likewise (both made once, emitfn_body). */
 static const char *
 table_ptr(EmitCtx *e, uint32_t i)
 {
-    if (e->table_ptr == NULL)
-        plan_storage_names(e);
     return e->table_ptr[i];
 }
 
@@ -981,22 +1045,15 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     if (np > fn->height)
         BUG("operand stack underflow in emitter");
     base = fn->height - (uint32_t)np;
-    /*
-     * Deferred only when no operand past the first reads its slot: the
-     * result's depth is the first operand's, and the slots above it are
-     * written again while the result waits.
-     */
-    defer = nr == 1 && (template_kind(in, oi) & 2);
+    defer = nr == 1 && (template_kind(in, oi) & 2) &&
+            operands_allow_defer(fn, base, (uint32_t)np);
     for (k = 0; k < np; k++) {
         const Lazy *z = &fn->lazy[base + k];
         ops[k] = operand(fn, base + k);
         pending = pending || fn->pending[base + k];
-        if (z->len == 0) {
-            defer = defer && k == 0;
+        if (z->len == 0)
             continue;
-        }
         lz[k] = z;
-        defer = defer && (k == 0 || !z->own);
         /* a comparison (int) computes with u32 as Wasm's i32 does */
         if (z->boolean) {
             snprintf(conv[k], sizeof conv[k], "(u32)%s", ops[k]);
@@ -1114,35 +1171,15 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
         fn->pending[d] = is_load || (pending && in->op != OP_MEMORY_GROW);
     }
     if (nr == 1 && defer && n <= LAZY_MAX) {
-        /* the operands' flags first: the first operand's Lazy is z */
-        uint64_t locals = 0;
-        bool globals = false, own = lz[0] == NULL || lz[0]->own;
-        Lazy *z;
-        for (k = 0; k < np; k++) {
-            if (lz[k] == NULL)
-                continue;
-            locals |= lz[k]->locals;
-            globals = globals || lz[k]->globals;
-        }
-        z = set_lazy(fn, d, line, n);
-        z->own = own;
-        z->locals = locals;
-        z->globals = globals;
-        z->boolean = (template_kind(in, oi) & 4) != 0;
+        defer_result(fn, d, line, n, lz, (uint32_t)np,
+                     (template_kind(in, oi) & 4) != 0);
         return;
     }
     if (nr == 1 && (in[1].op == OP_LOCAL_SET || in[1].op == OP_LOCAL_TEE) &&
         !fn->e->o->offsets) {
         /* "x = load(...);" rather than through the slot (the body ends
-           with end, so in[1] exists); after a tee the value is x's */
-        uint32_t x = in[1].imm.idx;
-        const char *name = fn->lnames[x];
-        flush_reading(fn, d, local_bit(x), false);
-        assign(fn, name, line);
-        if (in[1].op == OP_LOCAL_SET)
-            pop(fn, 1);
-        else
-            set_lazy(fn, d, name, strlen(name))->locals = local_bit(x);
+           with end, so in[1] exists) */
+        set_local(fn, in[1].imm.idx, in[1].op == OP_LOCAL_TEE, d, line);
         fn->skip_next = true;
     } else if (nr == 1) {
         assign(fn, slot(fn, d), line);
@@ -1398,30 +1435,19 @@ static void
 emit_select(Fn *fn)
 {
     uint32_t d = fn->height - 3;
-    const Lazy *za = &fn->lazy[d], *zb = &fn->lazy[d + 1];
-    const Lazy *zc = &fn->lazy[d + 2];
+    const Lazy *za = &fn->lazy[d];
+    const Lazy *ops[3] = {za->len ? za : NULL, &fn->lazy[d + 1],
+                          &fn->lazy[d + 2]};
     char line[3 * (LAZY_MAX + 2) + 16];
-    bool defer = zb->len > 0 && !zb->own && zc->len > 0 && !zc->own;
-    uint64_t locals = zb->locals | zc->locals;
-    bool globals = zb->globals || zc->globals;
-    bool own = za->len == 0 || za->own;
-    bool boolean = za->len > 0 && za->boolean && zb->boolean;
+    /* both arms comparisons (int): the result is one too */
+    bool boolean = za->len > 0 && za->boolean && ops[1]->boolean;
     int n;
-    Lazy *z;
 
-    if (za->len > 0) {
-        locals |= za->locals;
-        globals = globals || za->globals;
-    }
     n = snprintf(line, sizeof line, "%s ? %s : %s", operand(fn, d + 2),
                  operand(fn, d), operand(fn, d + 1));
     fn->pending[d] |= fn->pending[d + 1] | fn->pending[d + 2];
-    if (defer && n > 0 && n <= LAZY_MAX) {
-        z = set_lazy(fn, d, line, (size_t)n);
-        z->locals = locals;
-        z->globals = globals;
-        z->own = own;
-        z->boolean = boolean;
+    if (operands_allow_defer(fn, d, 3) && n > 0 && n <= LAZY_MAX) {
+        defer_result(fn, d, line, (size_t)n, ops, 3, boolean);
     } else {
         assign(fn, slot(fn, d), line);
         fn->lazy[d].len = 0;
@@ -1636,16 +1662,8 @@ emit_instr(Fn *fn, const Instr *in)
         break;
     case OP_LOCAL_SET:
     case OP_LOCAL_TEE:
-        d = fn->height - 1;
-        flush_reading(fn, d, local_bit(in->imm.idx), false);
-        s = fn->lnames[in->imm.idx];
-        assign_value(fn, s, d);
-        if (in->op == OP_LOCAL_SET) {
-            pop(fn, 1);
-        } else {
-            /* the value is now the local's, read from there */
-            set_lazy(fn, d, s, strlen(s))->locals = local_bit(in->imm.idx);
-        }
+        set_local(fn, in->imm.idx, in->op == OP_LOCAL_TEE, fn->height - 1,
+                  NULL);
         break;
     case OP_GLOBAL_GET:
         d = push(fn, m->globals[in->imm.idx].type);
@@ -2298,8 +2316,10 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         fn.ltypes[i] = i < np ? fn.ft->params[i] : func->locals[i - np];
     }
 
-    if (e->may_grow == NULL)
+    if (e->may_grow == NULL) {
         plan_may_grow(e);
+        plan_storage_names(e);
+    }
     find_loop_targets(&fn, &func->body);
     scan_body(&fn, &func->body);
     /*

@@ -12,9 +12,11 @@ output.
 """
 import os
 import re
+import resource
 import shutil
 import stat
 import struct
+import subprocess
 
 import pytest
 
@@ -318,6 +320,24 @@ def test_bounds_default_and_choice(w2c_bin, tmp_path):
         assert (guard in (tmp_path / (exe.name + ".c")).read_text()) == want
         r = run([exe])
         assert r.returncode == 0 and r.stdout.startswith("hello"), r
+
+
+def test_bounds_guard_without_address_space(w2c_bin, tmp_path):
+    """A guard executable whose 8 GiB reservation cannot be made (ulimit
+    -v) fails at start with a trap that says so; a check one runs."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
+    for bounds, ok in [("guard", False), ("check", True)]:
+        exe = tmp_path / bounds
+        r = w2c("--bounds=" + bounds, HELLO, "-o", exe)
+        assert r.returncode == 0, r.stderr
+        r = subprocess.run([str(exe)], capture_output=True, text=True,
+                           preexec_fn=limit, timeout=60)
+        if ok:
+            assert r.returncode == 0 and r.stdout.startswith("hello"), r
+        else:
+            assert r.returncode == 134, r
+            assert "wasm trap: memory allocation failed" in r.stderr, r
 
 
 @pytest.mark.parametrize("target", ["i686-linux-gnu", "arm-linux-gnueabihf",

@@ -12,7 +12,7 @@ and the module is run by each engine:
   wasm2c      Debian's wabt wasm2c, its runtime (wasm-rt-impl.c, in its
               default configuration) and test/bench/wasm2c_host.c, all
               compiled with CC -O2
-  node        node's WASI (test/bench/node_run.mjs, --single-threaded-gc)
+  node        node's WASI (test/node_wasi.mjs --no-worker, --single-threaded-gc)
 An engine whose tool is missing, or that refuses a module, shows as
 "n/a (reason)".  Every run's stdout must equal the native build's: a
 difference or a failing run is reported and makes the exit status 1.
@@ -360,8 +360,8 @@ def build_all(tools, avail, names):
                     # not use the GC, so this costs the engine nothing
                     res[eng] = {"cmd": [tools.node, "--no-warnings",
                                         "--single-threaded-gc",
-                                        str(HERE / "node_run.mjs"),
-                                        str(wasm)],
+                                        str(HERE.parent / "node_wasi.mjs"),
+                                        "--no-worker", str(wasm)],
                                 "size": wasm.stat().st_size}
             except (NotAvailable, BuildFailed) as e:
                 res[eng] = e

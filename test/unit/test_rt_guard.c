@@ -20,17 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-                    __LINE__, #cond);                                       \
-            failures++;                                                     \
-        }                                                                   \
-    } while (0)
+#include "check.h"
 
 /* The host's own SIGSEGV handler, installed before any guard memory. */
 static sigjmp_buf host_pad;
@@ -156,6 +150,22 @@ main(void)
     CHECK(pthread_join(th, &res) == 0);
     r = res;
     CHECK(r[0] == WRT_TRAP_NONE && r[1] == 1);
+
+    /* no address space for the reservation: refused, nothing half made */
+    {
+        pid_t pid = fork();
+        int status = -1;
+        if (pid == 0) {
+            struct rlimit lim = {(rlim_t)1 << 30, (rlim_t)1 << 30};
+            WrtMemory m3;
+            int ok = setrlimit(RLIMIT_AS, &lim) == 0 &&
+                     wrt_memory_init_guard(&m3, NULL, 1, 2) == -1 &&
+                     m3.base == NULL && m3.size == 0;
+            _exit(ok ? 0 : 1);
+        }
+        CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
 
     /* a second memory, then the first freed: its range is not ours */
     CHECK(wrt_memory_init_guard(&m2, NULL, 0, 1) == 0);
