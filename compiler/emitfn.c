@@ -2436,6 +2436,9 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
 
     free(fn.stack);
     free(fn.pending);
+    for (i = 0; i < fn.stack_cap; i++)
+        free(fn.lazy[i].text);
+    free(fn.lazy);
     free(fn.frames);
     free(fn.loop_target);
     for (k = 0; k < NCLASS; k++)
