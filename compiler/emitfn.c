@@ -316,6 +316,44 @@ put_str(char *out, const char *s)
     return out + n;
 }
 
+/*
+ * i8x16.shuffle with byte indices idx (each below 32, selecting from a:b)
+ * in the widest form a C compiler permutes well: V128_CONCAT_SHIFT with s
+ * when the result is bytes s..s+15 of a:b, else the widest lanes (64, 32
+ * or 16 bits) whose bytes move together, else bytes.  GCC lowers a
+ * two-operand byte shuffle on SSE2 to sixteen byte moves through memory;
+ * the same permute on wider lanes is a few register instructions.
+ * Writes the macro's name after WRT_ (name) or its constants (!name).
+ */
+static char *
+put_shuffle(char *out, const uint8_t idx[16], bool name)
+{
+    static const char *const shape[] = {NULL, "I8X16", "I16X8", NULL,
+                                        "I32X4", NULL, NULL, NULL, "I64X2"};
+    unsigned w, i, s = idx[0];
+    bool ok = s > 0 && s < 16;
+
+    for (i = 1; ok && i < 16; i++)
+        ok = idx[i] == s + i;
+    if (ok)
+        return name ? put_str(out, "V128_CONCAT_SHIFT") : put_u32(out, s);
+    for (w = 8; w > 1; w /= 2) {
+        ok = true;
+        for (i = 0; ok && i < 16; i++)
+            ok = idx[i] % w == i % w && idx[i] / w == idx[i - i % w] / w;
+        if (ok)
+            break;
+    }
+    if (name)
+        return put_str(put_str(out, shape[w]), "_SHUFFLE");
+    for (i = 0; i < 16; i += w) {
+        if (i > 0)
+            out = put_str(out, ", ");
+        out = put_u32(out, idx[i] / w);
+    }
+    return out;
+}
+
 /* ---- the type stack and slot names --------------------------------------- */
 
 static const char *
@@ -1149,14 +1187,8 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
             *at++ = 'u';
             break;
         case 'S':
-            n += (size_t)snprintf(line + n, sizeof line - n,
-                                  "(const uint8_t[16]){");
-            for (k = 0; k < 16; k++)
-                n += (size_t)snprintf(line + n, sizeof line - n, "%s%u",
-                                      k ? ", " : "",
-                                      (unsigned)in->imm.v128[k]);
-            line[n++] = '}';
-            at = line + n;
+        case 'I':
+            at = put_shuffle(at, in->imm.v128, *p == 'S');
             break;
         default:
             BUG("bad token in opcodes.def template");

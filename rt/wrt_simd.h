@@ -7,7 +7,8 @@
  * in linear memory, so v128.load and v128.store are a plain copy on every
  * host.  Generated code treats it as opaque: it makes constants with
  * wrt_v128_make and calls one helper per instruction, named wrt_ + the
- * mnemonic with '.' replaced by '_' (i32x4.add -> wrt_i32x4_add).  Scalar
+ * mnemonic with '.' replaced by '_' (i32x4.add -> wrt_i32x4_add); the one
+ * exception is i8x16.shuffle, one of the WRT_..._SHUFFLE macros.  Scalar
  * operands and results use uint32_t, uint64_t, float and double; lane
  * indices are the last argument, already validated.
  *
@@ -264,12 +265,53 @@ wrt_i16x8_replace_lane(wrt_v128 v, uint32_t x, unsigned lane)
 
 /* ---- shuffle and swizzle ---------------------------------------------- */
 
-/* i8x16.shuffle: byte i is byte idx[i] of a:b (indices below 32). */
+/*
+ * i8x16.shuffle as generated code has it, with literal constants and each
+ * operand evaluated once.  The emitter picks the widest shape the indices
+ * allow (a compiler's permute of bytes can be far worse than the same
+ * permute of wider lanes):
+ *   WRT_V128_CONCAT_SHIFT(a, b, s)       bytes s..s+15 of a:b, 0 < s < 16
+ *   WRT_I64X2_SHUFFLE(a, b, i0, i1)      lanes of a:b, below 4
+ *   WRT_I32X4_SHUFFLE(a, b, i0, ..., i3)  below 8
+ *   WRT_I16X8_SHUFFLE(a, b, i0, ..., i7)  below 16
+ *   WRT_I8X16_SHUFFLE(a, b, i0, ..., i15) below 32
+ */
+#if defined(__clang__)
+#define WRT_SIMD_SHUFFLE(T, a, b, ...)                                      \
+    ((wrt_v128)__builtin_shufflevector(WRT_AS(T, a), WRT_AS(T, b),         \
+                                       __VA_ARGS__))
+#else
+#define WRT_SIMD_SHUFFLE(T, a, b, ...)                                      \
+    ((wrt_v128)__builtin_shuffle(WRT_AS(T, a), WRT_AS(T, b),                \
+                                 (wrt_##T){__VA_ARGS__}))
+#endif
+#define WRT_I8X16_SHUFFLE(a, b, ...) WRT_SIMD_SHUFFLE(u8x16, a, b, __VA_ARGS__)
+#define WRT_I16X8_SHUFFLE(a, b, ...) WRT_SIMD_SHUFFLE(u16x8, a, b, __VA_ARGS__)
+#define WRT_I32X4_SHUFFLE(a, b, ...) WRT_SIMD_SHUFFLE(u32x4, a, b, __VA_ARGS__)
+#define WRT_I64X2_SHUFFLE(a, b, ...) WRT_SIMD_SHUFFLE(u64x2, a, b, __VA_ARGS__)
+#if defined(WRT_SIMD_SSSE3)
+#define WRT_V128_CONCAT_SHIFT(a, b, s)                                      \
+    ((wrt_v128)_mm_alignr_epi8((__m128i)(b), (__m128i)(a), s))
+#elif defined(WRT_SIMD_SSE2)
+#define WRT_V128_CONCAT_SHIFT(a, b, s)                                      \
+    ((wrt_v128)_mm_or_si128(_mm_srli_si128((__m128i)(a), s),               \
+                            _mm_slli_si128((__m128i)(b), 16 - (s))))
+#elif defined(WRT_SIMD_NEON)
+#define WRT_V128_CONCAT_SHIFT(a, b, s)                                      \
+    ((wrt_v128)vextq_u8((uint8x16_t)(a), (uint8x16_t)(b), s))
+#else
+#define WRT_V128_CONCAT_SHIFT(a, b, s)                                      \
+    WRT_I8X16_SHUFFLE(a, b, (s), (s) + 1, (s) + 2, (s) + 3, (s) + 4,       \
+                      (s) + 5, (s) + 6, (s) + 7, (s) + 8, (s) + 9, (s) + 10, \
+                      (s) + 11, (s) + 12, (s) + 13, (s) + 14, (s) + 15)
+#endif
+
+/* i8x16.shuffle with indices in memory: byte i is byte idx[i] of a:b
+ * (indices below 32). */
 WRT_SIMD_INLINE wrt_v128
 wrt_i8x16_shuffle(wrt_v128 a, wrt_v128 b, const uint8_t *idx)
 {
 #if !defined(__clang__)
-    /* constant after inlining: GCC picks the best permute it has */
     wrt_u8x16 m = {idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6],
                    idx[7], idx[8], idx[9], idx[10], idx[11], idx[12],
                    idx[13], idx[14], idx[15]};
@@ -1233,6 +1275,28 @@ wrt_f64x2_replace_lane(wrt_v128 v, double x, unsigned lane)
 }
 
 /* ---- shuffle and swizzle ---------------------------------------------- */
+
+/* The shuffle macros of the fast path, on bytes (lane i of w bytes is
+ * bytes w*i .. w*i+w-1). */
+#define WRT_I8X16_SHUFFLE(a, b, ...)                                        \
+    wrt_i8x16_shuffle(a, b, (const uint8_t[16]){__VA_ARGS__})
+#define WRT_SIMD_LANE2(i) 2 * (i), 2 * (i) + 1
+#define WRT_SIMD_LANE4(i) 4 * (i), 4 * (i) + 1, 4 * (i) + 2, 4 * (i) + 3
+#define WRT_SIMD_LANE8(i) WRT_SIMD_LANE4(2 * (i)), WRT_SIMD_LANE4(2 * (i) + 1)
+#define WRT_I16X8_SHUFFLE(a, b, i0, i1, i2, i3, i4, i5, i6, i7)            \
+    WRT_I8X16_SHUFFLE(a, b, WRT_SIMD_LANE2(i0), WRT_SIMD_LANE2(i1),        \
+                      WRT_SIMD_LANE2(i2), WRT_SIMD_LANE2(i3),              \
+                      WRT_SIMD_LANE2(i4), WRT_SIMD_LANE2(i5),              \
+                      WRT_SIMD_LANE2(i6), WRT_SIMD_LANE2(i7))
+#define WRT_I32X4_SHUFFLE(a, b, i0, i1, i2, i3)                            \
+    WRT_I8X16_SHUFFLE(a, b, WRT_SIMD_LANE4(i0), WRT_SIMD_LANE4(i1),        \
+                      WRT_SIMD_LANE4(i2), WRT_SIMD_LANE4(i3))
+#define WRT_I64X2_SHUFFLE(a, b, i0, i1)                                     \
+    WRT_I8X16_SHUFFLE(a, b, WRT_SIMD_LANE8(i0), WRT_SIMD_LANE8(i1))
+#define WRT_V128_CONCAT_SHIFT(a, b, s)                                      \
+    WRT_I8X16_SHUFFLE(a, b, (s), (s) + 1, (s) + 2, (s) + 3, (s) + 4,       \
+                      (s) + 5, (s) + 6, (s) + 7, (s) + 8, (s) + 9, (s) + 10, \
+                      (s) + 11, (s) + 12, (s) + 13, (s) + 14, (s) + 15)
 
 WRT_SIMD_INLINE wrt_v128
 wrt_i8x16_shuffle(wrt_v128 a, wrt_v128 b, const uint8_t *idx)

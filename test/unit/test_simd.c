@@ -800,25 +800,62 @@ check_shapes(void)
     }
 }
 
-/* a constant shuffle, as generated code has it */
+/* Want for a shuffle of a:b by byte indices ix; expect r to be it. */
 static void
-check_const_shuffle(void)
+expect_shuffle(const char *name, V r, V a, V b, const uint8_t *ix)
 {
     uint8_t ab[16], bb[16], w[16];
     unsigned i;
-    V a = gen(), b = gen(), r;
 
     img(ab, a);
     img(bb, b);
-    r = wrt_i8x16_shuffle(a, b, (const uint8_t[16]){31, 0, 30, 1, 29, 2, 28,
-                                                    3, 16, 17, 18, 19, 4,
-                                                    5, 6, 7});
-    for (i = 0; i < 16; i++) {
-        static const uint8_t ix[16] = {31, 0, 30, 1, 29, 2, 28, 3, 16, 17,
-                                       18, 19, 4, 5, 6, 7};
+    for (i = 0; i < 16; i++)
         w[i] = ix[i] < 16 ? ab[ix[i]] : bb[ix[i] - 16];
+    expect(name, r, w, ab, bb, 0);
+}
+
+/* constant shuffles, in each of the shapes generated code uses */
+static void
+check_const_shuffle(void)
+{
+    static const uint8_t bytes[16] = {31, 0, 30, 1, 29, 2, 28, 3,
+                                      16, 17, 18, 19, 4, 5, 6, 7};
+    static const uint8_t h[16] = {2, 3, 30, 31, 0, 1, 16, 17,
+                                  14, 15, 14, 15, 8, 9, 20, 21};
+    static const uint8_t w[16] = {12, 13, 14, 15, 16, 17, 18, 19,
+                                  0, 1, 2, 3, 28, 29, 30, 31};
+    static const uint8_t d[16] = {24, 25, 26, 27, 28, 29, 30, 31,
+                                  0, 1, 2, 3, 4, 5, 6, 7};
+    uint8_t sh[16];
+    unsigned t, i;
+
+    for (t = 0; t < 50; t++) {
+        V a = gen(), b = gen();
+
+        expect_shuffle("i8x16.shuffle (bytes)",
+                       WRT_I8X16_SHUFFLE(a, b, 31, 0, 30, 1, 29, 2, 28, 3,
+                                         16, 17, 18, 19, 4, 5, 6, 7),
+                       a, b, bytes);
+        expect_shuffle("i8x16.shuffle (16-bit lanes)",
+                       WRT_I16X8_SHUFFLE(a, b, 1, 15, 0, 8, 7, 7, 4, 10), a,
+                       b, h);
+        expect_shuffle("i8x16.shuffle (32-bit lanes)",
+                       WRT_I32X4_SHUFFLE(a, b, 3, 4, 0, 7), a, b, w);
+        expect_shuffle("i8x16.shuffle (64-bit lanes)",
+                       WRT_I64X2_SHUFFLE(a, b, 3, 0), a, b, d);
+        for (i = 0; i < 16; i++)
+            sh[i] = (uint8_t)(i + 1);
+        expect_shuffle("i8x16.shuffle (shift 1)",
+                       WRT_V128_CONCAT_SHIFT(a, b, 1), a, b, sh);
+        for (i = 0; i < 16; i++)
+            sh[i] = (uint8_t)(i + 12);
+        expect_shuffle("i8x16.shuffle (shift 12)",
+                       WRT_V128_CONCAT_SHIFT(a, b, 12), a, b, sh);
+        for (i = 0; i < 16; i++)
+            sh[i] = (uint8_t)(i + 15);
+        expect_shuffle("i8x16.shuffle (shift 15)",
+                       WRT_V128_CONCAT_SHIFT(a, b, 15), a, b, sh);
     }
-    expect("i8x16.shuffle (const)", r, w, ab, bb, 0);
 }
 
 static void
