@@ -1879,6 +1879,7 @@ emit_begin(Arena *a, const Module *m, const EmitOpts *o, Diag *d)
     cw_init(&em->e.scratch);
     cw_init(&em->decls);
     em->v128 = uses_v128(m);
+    emitfn_plan(&em->e);
     plan_parts(em, o->part_size);
     if (em->nparts > 0)
         plan_linkage(em);

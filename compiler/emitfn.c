@@ -2296,6 +2296,13 @@ plan_may_grow(EmitCtx *e)
     e->has_calls = calls;
 }
 
+void
+emitfn_plan(EmitCtx *e)
+{
+    plan_may_grow(e);
+    plan_storage_names(e);
+}
+
 /* Which memories the loads and stores of body use; whether it calls. */
 static void
 scan_body(Fn *fn, const Expr *body)
@@ -2348,10 +2355,8 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         fn.ltypes[i] = i < np ? fn.ft->params[i] : func->locals[i - np];
     }
 
-    if (e->may_grow == NULL) {
-        plan_may_grow(e);
-        plan_storage_names(e);
-    }
+    if (e->may_grow == NULL)
+        BUG("emitfn_body before emitfn_plan");
     find_loop_targets(&fn, &func->body);
     scan_body(&fn, &func->body);
     /*

@@ -64,8 +64,8 @@ typedef struct EmitCtx {
     /*
      * Per function index: a call to it may grow a memory (it is imported,
      * it runs memory.grow or call_indirect, or it calls one that may), so
-     * the caller reloads its memory views after the call.  emitfn_body
-     * works it out on first use.
+     * the caller reloads its memory views after the call.  emitfn_plan
+     * works it out.
      */
     uint8_t *may_grow;
     uint8_t *has_calls;         /* per function: it calls (not a leaf) */
@@ -110,6 +110,14 @@ void emitfn_comment_str(CWriter *w, Str s);
  * extended-const add/sub/mul.  Returns false after recording a diagnostic.
  */
 bool emitfn_const_expr(EmitCtx *e, const Expr *x, const char **out);
+
+/*
+ * Plan what every function body needs from the whole module (which calls
+ * may grow a memory, the C text of memories, tables and globals), once,
+ * before the first emitfn_body; before forking translators, so that each
+ * part does not work it out again.
+ */
+void emitfn_plan(EmitCtx *e);
 
 /*
  * Write the C definition of defined function fidx (not an import) to c:

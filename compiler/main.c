@@ -942,12 +942,14 @@ part_path(Arena *a, const char *c_path, uint32_t k)
 }
 
 /* Translate part k into tmp; 0, 1 (invalid: diagnostics in d) or 2 (I/O
-   error, printed). */
+   error, printed).  With verbose, says how long it took. */
 static int
-translate_part(Arena *a, Emitter *em, uint32_t k, const char *tmp)
+translate_part(Arena *a, const Options *o, Emitter *em, uint32_t k,
+               const char *path, const char *tmp)
 {
     CWriter w;
     int st = 0;
+    double t0 = driver_now();
 
     cw_init(&w);
     if (!emit_part(em, k, &w))
@@ -955,102 +957,102 @@ translate_part(Arena *a, Emitter *em, uint32_t k, const char *tmp)
     else if (!write_file(a, tmp, w.buf, w.len))
         st = 2;
     cw_free(&w);
+    if (o->verbose && st == 0)
+        fprintf(stderr, "w2c: phase part %u (%u functions, %llu bytes "
+                "of code): %.2f ms (%s)\n", (unsigned)k,
+                (unsigned)emit_part_funcs(em, k),
+                (unsigned long long)emit_part_code(em, k),
+                (driver_now() - t0) * 1e3, path);
     return st;
 }
 
 /*
- * Translate the nparts parts of split output into paths[1..nparts], up to
- * `jobs` at once, each in a child process (fork; one job translates here).
- * Each part is written under a temporary name and renamed into place only
- * once all of them are done, so a failure leaves no part behind.  A part
- * that cannot be translated is translated again here, in part order, for
- * its diagnostics (recorded in the Diag given to emit_begin, the same as
- * from one file).  Returns EXIT_OK,
- * EXIT_INVALID, or EXIT_USAGE after printing an I/O error.
+ * Translate the nparts parts of split output into paths[1..nparts]: with
+ * one job here, else in `jobs` child processes (fork), child j taking
+ * parts j, j + jobs, j + 2 * jobs, ... (the parts are balanced by code
+ * size).  One child per job, not per part: forking copies the page tables
+ * of the whole read module, which for a large one costs more than
+ * translating a part.  Each part is written under a temporary name and
+ * renamed into place only once all of them are done, so a failure leaves
+ * no part behind.  A child's status (the worst of its parts) stands for
+ * each of its parts; a part that cannot be translated is translated again
+ * here, in part order, for its diagnostics (recorded in the Diag given to
+ * emit_begin, the same as from one file).  Returns EXIT_OK, EXIT_INVALID,
+ * or EXIT_USAGE after printing an I/O error.
  */
 static int
 translate_parts(Arena *a, const Options *o, Emitter *em,
                 const char *const *paths, uint32_t nparts, unsigned jobs)
 {
     const char **tmps = arena_array(a, (size_t)nparts + 1, sizeof *tmps);
-    pid_t *pids = arena_array(a, (size_t)nparts + 1, sizeof *pids);
-    double *t0 = arena_array(a, (size_t)nparts + 1, sizeof *t0);
     int *st = arena_array(a, (size_t)nparts + 1, sizeof *st);
-    uint32_t k, next = 1, done = 0;
-    unsigned running = 0;
+    pid_t *pids;
+    uint32_t k;
+    unsigned j, running = 0;
     int status = EXIT_OK;
 
+    if (jobs > nparts)
+        jobs = nparts;
+    if (jobs < 1)
+        jobs = 1;
+    pids = arena_array(a, jobs, sizeof *pids);
     for (k = 1; k <= nparts; k++)
         tmps[k] = arena_printf(a, "%s.w2c-tmp%ld", paths[k],
                                (long)getpid());
-    while (done < nparts) {
-        while (next <= nparts && running < jobs && !caught_signal) {
-            k = next++;
-            t0[k] = driver_now();
-            if (jobs == 1) {
-                st[k] = translate_part(a, em, k, tmps[k]);
-                pids[k] = 0;
-                done++;
-                goto finished;
+    for (j = 0; j < jobs && !caught_signal; j++) {
+        if (jobs == 1) {
+            for (k = 1; k <= nparts && !caught_signal; k++)
+                st[k] = translate_part(a, o, em, k, paths[k], tmps[k]);
+            break;
+        }
+        fflush(NULL);
+        pids[j] = fork();
+        if (pids[j] == 0) {
+            /* the child: its own diagnostics are redone by the parent */
+            int r = 0, rk;
+            for (k = j + 1; k <= nparts && !caught_signal; k += jobs) {
+                rk = translate_part(a, o, em, k, paths[k], tmps[k]);
+                r = rk > r ? rk : r;
             }
             fflush(NULL);
-            pids[k] = fork();
-            if (pids[k] == 0) {
-                /* the child: its own diagnostics are redone by the parent */
-                int r = translate_part(a, em, k, tmps[k]);
-                fflush(NULL);
-                _exit(r);
-            }
-            if (pids[k] < 0) {
-                fprintf(stderr, "w2c: error: cannot start a process: %s\n",
-                        strerror(errno));
-                st[k] = 2;
-                done++;
-                continue;
-            }
-            running++;
+            _exit(caught_signal ? 2 : r);
         }
-        if (running == 0) {
-            if (next <= nparts) {       /* interrupted: start no more */
-                for (; next <= nparts; next++, done++)
-                    st[next] = 2;
-            }
+        if (pids[j] < 0) {
+            fprintf(stderr, "w2c: error: cannot start a process: %s\n",
+                    strerror(errno));
+            for (k = j + 1; k <= nparts; k += jobs)
+                st[k] = 2;
             continue;
         }
-        {
-            int ws;
-            pid_t pid = waitpid(-1, &ws, 0);
-            if (pid < 0) {
-                if (errno == EINTR)
-                    continue;
-                fprintf(stderr, "w2c: error: waiting for a translator: "
-                        "%s\n", strerror(errno));
-                return EXIT_USAGE;      /* no child is left to wait for */
-            }
-            for (k = 1; k < next && pids[k] != pid; k++)
-                ;
-            if (k == next)
+        running++;
+    }
+    while (running > 0) {
+        int ws, r;
+        pid_t pid = waitpid(-1, &ws, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
                 continue;
-            pids[k] = 0;
-            running--;
-            done++;
-            if (WIFEXITED(ws) && WEXITSTATUS(ws) <= 2) {
-                st[k] = WEXITSTATUS(ws);
-            } else {
-                fprintf(stderr, "w2c: error: translating %s failed (%s "
-                        "%d)\n", paths[k], WIFSIGNALED(ws) ? "signal"
-                        : "status", WIFSIGNALED(ws) ? WTERMSIG(ws)
-                        : WEXITSTATUS(ws));
-                st[k] = 2;
-            }
+            fprintf(stderr, "w2c: error: waiting for a translator: %s\n",
+                    strerror(errno));
+            return EXIT_USAGE;      /* no child is left to wait for */
         }
-    finished:
-        if (o->verbose && st[k] == 0)
-            fprintf(stderr, "w2c: phase part %u (%u functions, %llu bytes "
-                    "of code): %.2f ms (%s)\n", (unsigned)k,
-                    (unsigned)emit_part_funcs(em, k),
-                    (unsigned long long)emit_part_code(em, k),
-                    (driver_now() - t0[k]) * 1e3, paths[k]);
+        for (j = 0; j < jobs && pids[j] != pid; j++)
+            ;
+        if (j == jobs)
+            continue;
+        pids[j] = 0;
+        running--;
+        if (WIFEXITED(ws) && WEXITSTATUS(ws) <= 2) {
+            r = WEXITSTATUS(ws);
+        } else {
+            fprintf(stderr, "w2c: error: translating parts %u, %u, ... "
+                    "failed (%s %d)\n", j + 1, j + 1 + jobs,
+                    WIFSIGNALED(ws) ? "signal" : "status",
+                    WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
+            r = 2;
+        }
+        for (k = j + 1; k <= nparts; k += jobs)
+            st[k] = r;
     }
     for (k = 1; k <= nparts; k++) {
         if (st[k] == 2)
