@@ -1233,7 +1233,8 @@ emit_instantiate(EmitCtx *e, CWriter *c)
         if (t->is_import)
             continue;
         cw_line(c, "if (wrt_table_init(&inst->tab%u_storage, inst->rt.heap, "
-                "%lluu,", (unsigned)i, (unsigned long long)t->lim.min);
+                "%d, %lluu,", (unsigned)i, t->elem == VT_FUNCREF,
+                (unsigned long long)t->lim.min);
         cw_line(c, "                   %lluu) != 0)",
                 (unsigned long long)(t->lim.has_max ? t->lim.max
                                                    : 0xFFFFFFFFu));

@@ -359,6 +359,44 @@ static const char *const shared_block[] = {
     "#endif",
 };
 
+static bool
+exports_table(const Module *m)
+{
+    uint32_t i;
+
+    for (i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == EXT_TABLE)
+            return true;
+    return false;
+}
+
+/* The element access every exported table shares (names.c reserves the
+   names). */
+static void
+emit_api_table_protos(EmitCtx *e, CWriter *h)
+{
+    const char *P = e->prefix;
+
+    cw_line(h, "/*");
+    cw_line(h, " * Tables: the entry count; entry i, or NULL when i is "
+            "past the end; store");
+    cw_line(h, " * ref in entry i: W2C_OK, or W2C_ERROR when i is past the "
+            "end.  Entries of");
+    cw_line(h, " * an externref table are the host's own pointers, which "
+            "the module passes");
+    cw_line(h, " * around without looking at them.  Entries of a funcref "
+            "table are opaque");
+    cw_line(h, " * references to functions: the host may read them and "
+            "store them (or NULL)");
+    cw_line(h, " * in a funcref table of the same instance, nothing else.");
+    cw_line(h, " */");
+    cw_line(h, "typedef struct %s_table %s_table;", P, P);
+    cw_line(h, "uint32_t %s_table_size(const %s_table *t);", P, P);
+    cw_line(h, "void *%s_table_get(const %s_table *t, uint32_t i);", P, P);
+    cw_line(h, "w2c_status %s_table_set(%s_table *t, uint32_t i, void *ref);",
+            P, P);
+}
+
 static void
 emit_api_exports_protos(EmitCtx *e, CWriter *h)
 {
@@ -389,9 +427,9 @@ emit_api_exports_protos(EmitCtx *e, CWriter *h)
                     P, x->cname, P);
             break;
         case EXT_TABLE:
-            cw_printf(h, ": table of %s, elements and count */\n",
+            cw_printf(h, ": table of %s */\n",
                       emitfn_valtype_text(m->tables[x->index].elem));
-            cw_line(h, "void **%s_%s(%s_instance *inst, uint32_t *size);", P,
+            cw_line(h, "%s_table *%s_%s(%s_instance *inst);", P, P,
                     x->cname, P);
             break;
         case EXT_GLOBAL:
@@ -581,17 +619,18 @@ emitapi_header(EmitCtx *e, CWriter *h)
                 "before a");
         cw_line(h, " * successful %s_start it returns W2C_ERROR.  A memory "
                 "gives its base", P);
-        cw_line(h, " * and size (NULL and 0 before %s_start), a table its "
-                "elements and", P);
-        cw_line(h, " * count: both valid until the next call into the "
-                "instance, which may");
-        cw_line(h, " * grow and move them.  funcref elements are opaque: NULL "
-                "or values read");
-        cw_line(h, " * from a funcref table of the same instance.  A global "
-                "gives its");
-        cw_line(h, " * storage, valid while the instance lives.  size may be "
-                "NULL.");
+        cw_line(h, " * and size (NULL and 0 before %s_start), valid until "
+                "the next call into", P);
+        cw_line(h, " * the instance, which may grow and move it; size may be "
+                "NULL.  A table");
+        cw_line(h, " * gives a handle for %s_table_size, _get and _set, "
+                "valid while the", P);
+        cw_line(h, " * instance lives (no entries before %s_start).  A "
+                "global gives its", P);
+        cw_line(h, " * storage, valid while the instance lives.");
         cw_line(h, " */");
+        if (exports_table(e->m))
+            emit_api_table_protos(e, h);
         emit_api_exports_protos(e, h);
         cw_raw(h, "\n", 1);
     }
@@ -1152,6 +1191,39 @@ emit_api_func_export(EmitCtx *e, CWriter *c, uint32_t xi)
     cw_raw(c, "\n", 1);
 }
 
+/* The table access emit_api_table_protos declares. */
+static void
+emit_api_table_functions(EmitCtx *e, CWriter *c)
+{
+    const char *P = e->prefix;
+
+    cw_line(c, "uint32_t");
+    cw_line(c, "%s_table_size(const %s_table *t)", P, P);
+    cw_line(c, "{");
+    cw_line(c, "    return ((const WrtTable *)t)->size;");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "void *");
+    cw_line(c, "%s_table_get(const %s_table *t, uint32_t i)", P, P);
+    cw_line(c, "{");
+    cw_line(c, "    const WrtTable *w = (const WrtTable *)t;");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    return i < w->size ? w->elems[i].ref : NULL;");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "w2c_status");
+    cw_line(c, "%s_table_set(%s_table *t, uint32_t i, void *ref)", P, P);
+    cw_line(c, "{");
+    cw_line(c, "    WrtTable *w = (WrtTable *)t;");
+    cw_raw(c, "\n", 1);
+    cw_line(c, "    if (i >= w->size)");
+    cw_line(c, "        return W2C_ERROR;");
+    cw_line(c, "    wrt_table_put(w, &w->elems[i], ref);");
+    cw_line(c, "    return W2C_OK;");
+    cw_line(c, "}");
+    cw_raw(c, "\n", 1);
+}
+
 static void
 emit_api_exports(EmitCtx *e, CWriter *c)
 {
@@ -1185,14 +1257,11 @@ emit_api_exports(EmitCtx *e, CWriter *c)
             cw_line(c, "    return inst->mem%u->base;", (unsigned)x->index);
             break;
         case EXT_TABLE:
-            cw_line(c, "void **");
-            cw_line(c, "%s_%s(%s_instance *inst, uint32_t *size)", P,
-                    x->cname, P);
+            cw_line(c, "%s_table *", P);
+            cw_line(c, "%s_%s(%s_instance *inst)", P, x->cname, P);
             cw_line(c, "{");
-            cw_line(c, "    if (size != NULL)");
-            cw_line(c, "        *size = inst->tab%u->size;",
+            cw_line(c, "    return (%s_table *)inst->tab%u;", P,
                     (unsigned)x->index);
-            cw_line(c, "    return inst->tab%u->elems;", (unsigned)x->index);
             break;
         default:
             g = &m->globals[x->index];
@@ -1229,5 +1298,7 @@ emitapi_functions(EmitCtx *e, CWriter *c)
         emit_api_wasi(e, c);
     emit_api_start(e, c);
     emit_instance_free(e, c);
+    if (exports_table(e->m))
+        emit_api_table_functions(e, c);
     emit_api_exports(e, c);
 }

@@ -1423,8 +1423,8 @@ emit_call_indirect(Fn *fn, const Instr *in)
     cw_printf(&callee, ")fp->code)");
 
     cw_open(fn->w, "{");
-    stmt(fn, "const WrtFunc *fp = wrt_table_func(&inst->rt, %uu, %s, %s, "
-            "SIG_%u);", (unsigned)fn->fidx, table_ptr(fn->e, tab),
+    stmt(fn, "const WrtTableEntry *fp = wrt_table_func(&inst->rt, %uu, %s, "
+            "%s, SIG_%u);", (unsigned)fn->fidx, table_ptr(fn->e, tab),
             top(fn, 0), (unsigned)fn->e->type_sig[ti]);
     pop(fn, 1);
     emit_call_expr(fn, ti, callee.buf, "fp->ctx");

@@ -14,8 +14,9 @@
  * functions keep their name, memories, tables and globals get "memory_",
  * "table_" and "global_" in front.  Suffixes are made unique in export order
  * (a clash gets "_2", "_3", ...) and never equal a name the emitter uses
- * for itself (new, start, free, instance, imports, error_message,
- * exit_code, instantiate, ret<N>) or could use (wasi_*, and w2c_*, the
+ * for itself (new, new_in, start, free, instance, imports, error_message,
+ * exit_code, on_trap, instantiate, table, table_size, table_get,
+ * table_set, ret<N>) or could use (wasi_*, and w2c_*, the
  * names of output split across C files), nor one the runtime takes when
  * it is renamed with the same prefix (wrt_*, guest_*): those get "x_" in
  * front.
@@ -171,8 +172,9 @@ static bool
 is_reserved(const char *s)
 {
     static const char *const words[] = {
-        "new", "start", "free", "instance", "imports", "error_message",
-        "exit_code", "instantiate"
+        "new", "new_in", "start", "free", "instance", "imports",
+        "error_message", "exit_code", "on_trap", "instantiate", "table",
+        "table_size", "table_get", "table_set"
     };
     static const char *const prefixes[] = {"wasi_", "wrt_", "guest_",
                                            "w2c_"};

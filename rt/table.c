@@ -1,9 +1,10 @@
 /*
  * table.c - tables of references: allocate, grow, free, and the bulk
  * operations (table.fill, table.copy, table.init).  Single-entry access and
- * the call_indirect check are inline in wrt.h.  Entries are `void *`
- * (a const WrtFunc * for funcref, the host's pointer for externref); NULL is
- * ref.null.
+ * the call_indirect check are inline in wrt.h.  An entry holds the reference
+ * (a const WrtFunc * for funcref, the host's pointer for externref; NULL is
+ * ref.null) and, for a function, a copy of its signature, code and context
+ * (wrt_table_put).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,17 +16,19 @@
  * Resize the entry array of t to n entries (n > 0) in its heap; NULL
  * leaves it untouched.
  */
-static void **
+static WrtTableEntry *
 elems_resize(WrtTable *t, uint64_t n)
 {
-    if (n > SIZE_MAX / sizeof(void *))
+    if (n > SIZE_MAX / sizeof(WrtTableEntry))
         return NULL;
-    return wrt_heap_realloc(t->heap, t->elems, t->size * sizeof(void *),
-                            (size_t)n * sizeof(void *));
+    return wrt_heap_realloc(t->heap, t->elems,
+                            t->size * sizeof(WrtTableEntry),
+                            (size_t)n * sizeof(WrtTableEntry));
 }
 
 int
-wrt_table_init(WrtTable *t, WrtHeap *heap, uint32_t initial, uint32_t max)
+wrt_table_init(WrtTable *t, WrtHeap *heap, int funcref, uint32_t initial,
+               uint32_t max)
 {
     uint32_t i;
 
@@ -33,6 +36,7 @@ wrt_table_init(WrtTable *t, WrtHeap *heap, uint32_t initial, uint32_t max)
     t->size = 0;
     t->max = max;
     t->heap = heap;
+    t->funcref = funcref;
     if (initial > max)
         return -1;
     if (initial == 0)
@@ -41,7 +45,7 @@ wrt_table_init(WrtTable *t, WrtHeap *heap, uint32_t initial, uint32_t max)
     if (t->elems == NULL)
         return -1;
     for (i = 0; i < initial; i++)
-        t->elems[i] = NULL;     /* tables start full of ref.null */
+        wrt_table_put(t, &t->elems[i], NULL);  /* tables start as ref.null */
     t->size = initial;
     return 0;
 }
@@ -54,6 +58,17 @@ wrt_table_free(WrtTable *t)
     t->size = 0;
 }
 
+/* call_indirect through an entry whose signature pointer is not sig's. */
+void
+wrt_table_func_slow(WrtRt *rt, uint32_t fn, const WrtTableEntry *e,
+                    const char *sig)
+{
+    if (e->ref == NULL)
+        wrt_trap(rt, fn, WRT_TRAP_UNINIT_ELEM);
+    if (!wrt_sig_equal_slow(e->sig, sig))
+        wrt_trap(rt, fn, WRT_TRAP_INDIRECT_TYPE);
+}
+
 /* table.grow: old size, or 0xFFFFFFFF (past max, or no host memory). */
 uint32_t
 wrt_table_grow(WrtTable *t, void *init, uint32_t delta)
@@ -61,7 +76,7 @@ wrt_table_grow(WrtTable *t, void *init, uint32_t delta)
     uint64_t n = (uint64_t)t->size + delta;
     uint32_t old = t->size;
     uint64_t i;
-    void **p;
+    WrtTableEntry *p;
 
     if (n > t->max || n > 0xFFFFFFFFu)
         return 0xFFFFFFFFu;
@@ -71,7 +86,7 @@ wrt_table_grow(WrtTable *t, void *init, uint32_t delta)
     if (p == NULL)
         return 0xFFFFFFFFu;
     for (i = old; i < n; i++)
-        p[i] = init;
+        wrt_table_put(t, &p[i], init);
     t->elems = p;
     t->size = (uint32_t)n;
     return old;
@@ -87,9 +102,10 @@ wrt_table_fill(WrtRt *rt, uint32_t fn, WrtTable *t, uint32_t i, void *v,
     if ((uint64_t)i + n > t->size)
         wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
     for (k = 0; k < n; k++)
-        t->elems[i + k] = v;
+        wrt_table_put(t, &t->elems[i + k], v);
 }
 
+/* Validation gives both tables the same reference type. */
 void
 wrt_table_copy(WrtRt *rt, uint32_t fn, WrtTable *dt, const WrtTable *st,
                uint32_t dst, uint32_t src, uint32_t n)
@@ -97,7 +113,8 @@ wrt_table_copy(WrtRt *rt, uint32_t fn, WrtTable *dt, const WrtTable *st,
     if ((uint64_t)src + n > st->size || (uint64_t)dst + n > dt->size)
         wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
     if (n != 0)
-        memmove(dt->elems + dst, st->elems + src, (size_t)n * sizeof(void *));
+        memmove(dt->elems + dst, st->elems + src,
+                (size_t)n * sizeof(WrtTableEntry));
 }
 
 void
@@ -109,5 +126,5 @@ wrt_table_init_seg(WrtRt *rt, uint32_t fn, WrtTable *t, void *const *seg,
     if ((uint64_t)src + n > seglen || (uint64_t)dst + n > t->size)
         wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
     for (k = 0; k < n; k++)
-        t->elems[dst + k] = seg[src + k];
+        wrt_table_put(t, &t->elems[dst + k], seg[src + k]);
 }

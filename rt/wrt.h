@@ -514,38 +514,71 @@ typedef struct WrtFunc {
 
 /* externref values are `void *`; NULL is ref.null. */
 
+/*
+ * A table entry: the reference itself and, in a funcref table, a copy of
+ * what a call through it needs, so that call_indirect loads the entry and
+ * nothing else.  sig is NULL for ref.null (and in externref tables), which
+ * no call site's signature equals: one pointer comparison checks both.
+ */
+typedef struct WrtTableEntry {
+    const char *sig;
+    void (*code)(void);
+    void *ctx;
+    void *ref;                  /* const WrtFunc *, externref or NULL */
+} WrtTableEntry;
+
 typedef struct WrtTable {
-    void **elems;               /* size entries: WrtFunc * or externref */
+    WrtTableEntry *elems;       /* size entries */
     uint32_t size;
     uint32_t max;               /* effective maximum */
     WrtHeap *heap;              /* where elems lives (NULL: the C library) */
+    int funcref;                /* entries are functions (else externref) */
 } WrtTable;
 
-int wrt_table_init(WrtTable *t, WrtHeap *heap, uint32_t initial,
+int wrt_table_init(WrtTable *t, WrtHeap *heap, int funcref, uint32_t initial,
                    uint32_t max);
 void wrt_table_free(WrtTable *t);
+
+/* Store reference v in entry e of t. */
+static inline void
+wrt_table_put(const WrtTable *t, WrtTableEntry *e, void *v)
+{
+    const WrtFunc *f = (const WrtFunc *)v;
+
+    e->ref = v;
+    if (t->funcref && f != NULL) {
+        e->sig = f->sig;
+        e->code = f->code;
+        e->ctx = f->ctx;
+    } else {
+        e->sig = NULL;
+        e->code = NULL;
+        e->ctx = NULL;
+    }
+}
 
 /*
  * call_indirect: the entry at idx, checked: past the end traps
  * WRT_TRAP_UNDEF_ELEM, null traps WRT_TRAP_UNINIT_ELEM, a different type
- * traps WRT_TRAP_INDIRECT_TYPE.
+ * traps WRT_TRAP_INDIRECT_TYPE.  The signature pointers differ also for
+ * equal types of different modules: wrt_table_func_slow compares those.
  */
 int wrt_sig_equal_slow(const char *a, const char *b);
+void wrt_table_func_slow(WrtRt *rt, uint32_t fn, const WrtTableEntry *e,
+                         const char *sig);
 
-static inline const WrtFunc *
+static inline const WrtTableEntry *
 wrt_table_func(WrtRt *rt, uint32_t fn, const WrtTable *t, uint32_t idx,
                const char *sig)
 {
-    const WrtFunc *f;
+    const WrtTableEntry *e;
 
     if (WRT_UNLIKELY(idx >= t->size))
         wrt_trap(rt, fn, WRT_TRAP_UNDEF_ELEM);
-    f = (const WrtFunc *)t->elems[idx];
-    if (WRT_UNLIKELY(f == NULL))
-        wrt_trap(rt, fn, WRT_TRAP_UNINIT_ELEM);
-    if (WRT_UNLIKELY(f->sig != sig && !wrt_sig_equal_slow(f->sig, sig)))
-        wrt_trap(rt, fn, WRT_TRAP_INDIRECT_TYPE);
-    return f;
+    e = &t->elems[idx];
+    if (WRT_UNLIKELY(e->sig != sig))
+        wrt_table_func_slow(rt, fn, e, sig);
+    return e;
 }
 
 static inline void *
@@ -553,7 +586,7 @@ wrt_table_get(WrtRt *rt, uint32_t fn, const WrtTable *t, uint32_t idx)
 {
     if (WRT_UNLIKELY(idx >= t->size))
         wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
-    return t->elems[idx];
+    return t->elems[idx].ref;
 }
 
 static inline void
@@ -561,7 +594,7 @@ wrt_table_set(WrtRt *rt, uint32_t fn, WrtTable *t, uint32_t idx, void *v)
 {
     if (WRT_UNLIKELY(idx >= t->size))
         wrt_trap(rt, fn, WRT_TRAP_TABLE_OOB);
-    t->elems[idx] = v;
+    wrt_table_put(t, &t->elems[idx], v);
 }
 
 static inline uint32_t

@@ -132,6 +132,7 @@
 #define wrt_table_copy WRT_NAME(wrt_table_copy)
 #define wrt_table_fill WRT_NAME(wrt_table_fill)
 #define wrt_table_free WRT_NAME(wrt_table_free)
+#define wrt_table_func_slow WRT_NAME(wrt_table_func_slow)
 #define wrt_table_grow WRT_NAME(wrt_table_grow)
 #define wrt_table_init WRT_NAME(wrt_table_init)
 #define wrt_table_init_seg WRT_NAME(wrt_table_init_seg)

@@ -155,3 +155,53 @@ def test_default_name_avoids_api_reservations(w2c_bin, tmp_path, emit, out,
     header = next(p for p in tmp_path.glob("*.h"))
     assert f"typedef struct {prefix}_instance {prefix}_instance;" in \
         header.read_text()
+
+
+# ---- export names the public API takes for itself -------------------------
+
+def test_exports_named_like_the_api_get_x(w2c_bin, tmp_path):
+    """Exports whose C names would be the API's own (P_on_trap, P_new_in,
+    the table functions P_table_size/_get/_set and the type P_table) get
+    "x_" in front, and the library with its header compiles as strict C
+    into a host that uses every one of them."""
+    wat = """(module
+      (func (export "on_trap") (result i32) (i32.const 1))
+      (func (export "new_in") (result i32) (i32.const 2))
+      (func (export "table_set") (result i32) (i32.const 3))
+      (func (export "table") (result i32) (i32.const 4))
+      (table (export "get") 1 funcref)
+      (table (export "size") 2 externref))"""
+    r, out = compile_wat(tmp_path, wat, "lib", "--name=p")
+    assert r.returncode == 0, r.stderr
+    header = (out / "p.h").read_text()
+    for proto in ["w2c_status p_x_on_trap(", "w2c_status p_x_new_in(",
+                  "w2c_status p_x_table_set(", "w2c_status p_x_table(",
+                  "p_table *p_x_table_get(p_instance *inst);",
+                  "p_table *p_x_table_size(p_instance *inst);",
+                  "w2c_status p_table_set(p_table *t,"]:
+        assert proto in header, proto
+    host = out / "host.c"
+    host.write_text("""#include "p.h"
+int main(void)
+{
+    p_instance *inst = p_new(NULL, NULL);
+    uint32_t r = 0, sum = 0;
+    if (inst == NULL || p_start(inst) != W2C_OK)
+        return 1;
+    if (p_x_on_trap(inst, &r) == W2C_OK) sum += r;
+    if (p_x_new_in(inst, &r) == W2C_OK) sum += r;
+    if (p_x_table_set(inst, &r) == W2C_OK) sum += r;
+    if (p_x_table(inst, &r) == W2C_OK) sum += r;
+    sum += 10 * p_table_size(p_x_table_get(inst));
+    sum += 100 * p_table_size(p_x_table_size(inst));
+    p_on_trap(inst, NULL, NULL);
+    p_free(inst);
+    return sum == 1 + 2 + 3 + 4 + 10 + 200 ? 0 : 2;
+}
+""")
+    cc = conftest.run([conftest.NATIVE_CC, "-std=c99", "-Wall", "-Wextra",
+                       "-pedantic", "-Werror", "host.c", "libm.a", "-o",
+                       "host"], cwd=out, text=True)
+    assert cc.returncode == 0, cc.stderr
+    run = conftest.run([out / "host"], cwd=out, text=True)
+    assert run.returncode == 0, run

@@ -109,11 +109,11 @@ void consts_free(consts_instance *inst);
  * The exports.  A function returns W2C_OK and stores its results through
  * r0, r1, ... (each may be NULL), or returns the trap; before a
  * successful consts_start it returns W2C_ERROR.  A memory gives its base
- * and size (NULL and 0 before consts_start), a table its elements and
- * count: both valid until the next call into the instance, which may
- * grow and move them.  funcref elements are opaque: NULL or values read
- * from a funcref table of the same instance.  A global gives its
- * storage, valid while the instance lives.  size may be NULL.
+ * and size (NULL and 0 before consts_start), valid until the next call into
+ * the instance, which may grow and move it; size may be NULL.  A table
+ * gives a handle for consts_table_size, _get and _set, valid while the
+ * instance lives (no entries before consts_start).  A global gives its
+ * storage, valid while the instance lives.
  */
 /* export "ints": () -> (i32 i32 i32 i64 i64 i64) */
 w2c_status consts_ints(consts_instance *inst, uint32_t *r0, uint32_t *r1,

@@ -172,7 +172,7 @@ instantiate(plugin_instance *inst)
     if (wrt_memory_init(&inst->mem0_storage, inst->rt.heap, 1u,
                         wrt_embed_max_pages(&inst->embed, 16u)) != 0)
         wrt_trap(&inst->rt, WRT_NO_FUNC, WRT_TRAP_MEMORY_INIT);
-    if (wrt_table_init(&inst->tab0_storage, inst->rt.heap, 2u,
+    if (wrt_table_init(&inst->tab0_storage, inst->rt.heap, 1, 2u,
                        4294967295u) != 0)
         wrt_trap(&inst->rt, WRT_NO_FUNC, WRT_TRAP_MEMORY_INIT);
     inst->g2_total = 0.0;
@@ -351,6 +351,31 @@ plugin_free(plugin_instance *inst)
     wrt_heap_free(inst->rt.heap, inst);
 }
 
+uint32_t
+plugin_table_size(const plugin_table *t)
+{
+    return ((const WrtTable *)t)->size;
+}
+
+void *
+plugin_table_get(const plugin_table *t, uint32_t i)
+{
+    const WrtTable *w = (const WrtTable *)t;
+
+    return i < w->size ? w->elems[i].ref : NULL;
+}
+
+w2c_status
+plugin_table_set(plugin_table *t, uint32_t i, void *ref)
+{
+    WrtTable *w = (WrtTable *)t;
+
+    if (i >= w->size)
+        return W2C_ERROR;
+    wrt_table_put(w, &w->elems[i], ref);
+    return W2C_OK;
+}
+
 /* export "memory" */
 uint8_t *
 plugin_memory_memory(plugin_instance *inst, uint64_t *size)
@@ -361,12 +386,10 @@ plugin_memory_memory(plugin_instance *inst, uint64_t *size)
 }
 
 /* export "callbacks" */
-void **
-plugin_table_callbacks(plugin_instance *inst, uint32_t *size)
+plugin_table *
+plugin_table_callbacks(plugin_instance *inst)
 {
-    if (size != NULL)
-        *size = inst->tab0->size;
-    return inst->tab0->elems;
+    return (plugin_table *)inst->tab0;
 }
 
 /* export "total" */

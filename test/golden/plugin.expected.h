@@ -124,16 +124,28 @@ void plugin_free(plugin_instance *inst);
  * The exports.  A function returns W2C_OK and stores its results through
  * r0, r1, ... (each may be NULL), or returns the trap; before a
  * successful plugin_start it returns W2C_ERROR.  A memory gives its base
- * and size (NULL and 0 before plugin_start), a table its elements and
- * count: both valid until the next call into the instance, which may
- * grow and move them.  funcref elements are opaque: NULL or values read
- * from a funcref table of the same instance.  A global gives its
- * storage, valid while the instance lives.  size may be NULL.
+ * and size (NULL and 0 before plugin_start), valid until the next call into
+ * the instance, which may grow and move it; size may be NULL.  A table
+ * gives a handle for plugin_table_size, _get and _set, valid while the
+ * instance lives (no entries before plugin_start).  A global gives its
+ * storage, valid while the instance lives.
  */
+/*
+ * Tables: the entry count; entry i, or NULL when i is past the end; store
+ * ref in entry i: W2C_OK, or W2C_ERROR when i is past the end.  Entries of
+ * an externref table are the host's own pointers, which the module passes
+ * around without looking at them.  Entries of a funcref table are opaque
+ * references to functions: the host may read them and store them (or NULL)
+ * in a funcref table of the same instance, nothing else.
+ */
+typedef struct plugin_table plugin_table;
+uint32_t plugin_table_size(const plugin_table *t);
+void *plugin_table_get(const plugin_table *t, uint32_t i);
+w2c_status plugin_table_set(plugin_table *t, uint32_t i, void *ref);
 /* export "memory": memory, base and size in bytes */
 uint8_t *plugin_memory_memory(plugin_instance *inst, uint64_t *size);
-/* export "callbacks": table of funcref, elements and count */
-void **plugin_table_callbacks(plugin_instance *inst, uint32_t *size);
+/* export "callbacks": table of funcref */
+plugin_table *plugin_table_callbacks(plugin_instance *inst);
 /* export "total": mutable global f64 */
 double *plugin_global_total(plugin_instance *inst);
 /* export "version": global i32 */

@@ -125,11 +125,11 @@ void reactor_free(reactor_instance *inst);
  * The exports.  A function returns W2C_OK and stores its results through
  * r0, r1, ... (each may be NULL), or returns the trap; before a
  * successful reactor_start it returns W2C_ERROR.  A memory gives its base
- * and size (NULL and 0 before reactor_start), a table its elements and
- * count: both valid until the next call into the instance, which may
- * grow and move them.  funcref elements are opaque: NULL or values read
- * from a funcref table of the same instance.  A global gives its
- * storage, valid while the instance lives.  size may be NULL.
+ * and size (NULL and 0 before reactor_start), valid until the next call into
+ * the instance, which may grow and move it; size may be NULL.  A table
+ * gives a handle for reactor_table_size, _get and _set, valid while the
+ * instance lives (no entries before reactor_start).  A global gives its
+ * storage, valid while the instance lives.
  */
 /* export "memory": memory, base and size in bytes */
 uint8_t *reactor_memory_memory(reactor_instance *inst, uint64_t *size);

@@ -113,8 +113,8 @@ f4_apply(table_instance *inst, u32 l0_i, u32 l1_a, u32 l2_b)
 
     wrt_enter(&inst->rt, 4u);
     {
-        const WrtFunc *fp = wrt_table_func(&inst->rt, 4u, &inst->tab0_storage,
-                                           l0_i, SIG_0);
+        const WrtTableEntry *fp = wrt_table_func(&inst->rt, 4u,
+            &inst->tab0_storage, l0_i, SIG_0);
         i0 = ((u32 (*)(void *, u32, u32))fp->code)(fp->ctx, l1_a, l2_b);
     }
     wrt_leave(&inst->rt);
@@ -203,10 +203,10 @@ instantiate(table_instance *inst)
     uint32_t i;
     uint32_t k;
 
-    if (wrt_table_init(&inst->tab0_storage, inst->rt.heap, 4u,
+    if (wrt_table_init(&inst->tab0_storage, inst->rt.heap, 1, 4u,
                        4294967295u) != 0)
         wrt_trap(&inst->rt, WRT_NO_FUNC, WRT_TRAP_MEMORY_INIT);
-    if (wrt_table_init(&inst->tab1_storage, inst->rt.heap, 2u,
+    if (wrt_table_init(&inst->tab1_storage, inst->rt.heap, 0, 2u,
                        4294967295u) != 0)
         wrt_trap(&inst->rt, WRT_NO_FUNC, WRT_TRAP_MEMORY_INIT);
     memcpy(inst->funcs, func_descs, sizeof func_descs);

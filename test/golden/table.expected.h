@@ -114,11 +114,11 @@ void table_free(table_instance *inst);
  * The exports.  A function returns W2C_OK and stores its results through
  * r0, r1, ... (each may be NULL), or returns the trap; before a
  * successful table_start it returns W2C_ERROR.  A memory gives its base
- * and size (NULL and 0 before table_start), a table its elements and
- * count: both valid until the next call into the instance, which may
- * grow and move them.  funcref elements are opaque: NULL or values read
- * from a funcref table of the same instance.  A global gives its
- * storage, valid while the instance lives.  size may be NULL.
+ * and size (NULL and 0 before table_start), valid until the next call into
+ * the instance, which may grow and move it; size may be NULL.  A table
+ * gives a handle for table_table_size, _get and _set, valid while the
+ * instance lives (no entries before table_start).  A global gives its
+ * storage, valid while the instance lives.
  */
 /* export "apply": (i32 i32 i32) -> i32 */
 w2c_status table_apply(table_instance *inst, uint32_t a0, uint32_t a1,

@@ -497,7 +497,7 @@ spec_init(void)
         spec_stack_limit = (uintptr_t)&here - (size - SPEC_STACK_MARGIN);
     spectest_global_f32 = wrt_f32_reinterpret_i32(0x4426A666u); /* 666.6 */
     spectest_global_f64 = wrt_f64_reinterpret_i64(0x4084D4CCCCCCCCCDull);
-    if (wrt_table_init(&spectest_table, NULL, 10, 20) != 0 ||
+    if (wrt_table_init(&spectest_table, NULL, 1, 10, 20) != 0 ||
 #if SPEC_GUARD
         wrt_memory_init_guard(&spectest_memory, NULL, 1, 2) != 0) {
 #else

@@ -159,12 +159,12 @@ test_heap(void)
     CHECK(m.base != NULL && (unsigned char *)m.base >= lo &&
           m.base + m.size <= b && all_zero(m.base, 65536));
     CHECK(wrt_memory_grow(&m, 1) == 1 && all_zero(m.base, 2 * 65536));
-    CHECK(wrt_table_init(&t, h, 4, 100) == 0 && t.elems != NULL);
+    CHECK(wrt_table_init(&t, h, 0, 4, 100) == 0 && t.elems != NULL);
     CHECK((uint8_t *)(t.elems + 4) <= b && (uint8_t *)t.elems >= m.base +
           m.size);
-    t.elems[0] = fake;
-    CHECK(wrt_table_grow(&t, NULL, 60) == 4 && t.elems[0] == fake &&
-          t.elems[63] == NULL);
+    wrt_table_put(&t, &t.elems[0], fake);
+    CHECK(wrt_table_grow(&t, NULL, 60) == 4 && t.elems[0].ref == fake &&
+          t.elems[63].ref == NULL);
     CHECK(wrt_memory_grow(&m, 1) == 0xFFFFFFFFu);   /* no room left */
     CHECK(wrt_memory_size(&m) == 2);
     {
@@ -226,14 +226,14 @@ test_heap_errors(void)
     CHECK(h->high == high + 80);
     high = h->high;
 
-    CHECK(wrt_table_init(&t, h, 1000, 1000) == -1 && t.elems == NULL);
+    CHECK(wrt_table_init(&t, h, 0, 1000, 1000) == -1 && t.elems == NULL);
     wrt_table_free(&t);
     CHECK(h->high == high);
-    CHECK(wrt_table_init(&t, h, 2, 1000) == 0);
-    t.elems[1] = fake;
+    CHECK(wrt_table_init(&t, h, 0, 2, 1000) == 0);
+    wrt_table_put(&t, &t.elems[1], fake);
     CHECK(wrt_table_grow(&t, NULL, 900) == 0xFFFFFFFFu);
-    CHECK(wrt_table_size(&t) == 2 && t.elems[1] == fake);
-    CHECK(wrt_table_grow(&t, NULL, 1) == 2 && t.elems[1] == fake);
+    CHECK(wrt_table_size(&t) == 2 && t.elems[1].ref == fake);
+    CHECK(wrt_table_grow(&t, NULL, 1) == 2 && t.elems[1].ref == fake);
     wrt_table_free(&t);
     CHECK(h->high == high);                 /* it was on top */
 
@@ -662,74 +662,95 @@ do_tget(void *p)
     e->reached = wrt_table_get(&e->rt, 2, &e->tab, e->a) == &tag_a;
 }
 
+/* Entry i of e's table, and storing into it as table.set does. */
+static void *
+ent(const Env *e, uint32_t i)
+{
+    return e->tab.elems[i].ref;
+}
+
+static void
+put(Env *e, uint32_t i, void *v)
+{
+    wrt_table_put(&e->tab, &e->tab.elems[i], v);
+}
+
+/* An externref table: entries are the host's pointers, never looked at. */
 static void
 test_tables(void)
 {
     Env e;
-    void **t;
+    uint32_t i;
 
     wrt_rt_init(&e.rt, names, 3, 100);
-    CHECK(wrt_table_init(&e.tab, NULL, 0, 4) == 0);
+    CHECK(wrt_table_init(&e.tab, NULL, 0, 0, 4) == 0);
     CHECK(wrt_table_size(&e.tab) == 0);
     CHECK(bulk(&e, do_tfill, 0, 0, 0) == WRT_TRAP_NONE);
     CHECK(bulk(&e, do_tfill, 1, 0, 0) == WRT_TRAP_TABLE_OOB);
     CHECK(wrt_table_grow(&e.tab, &tag_a, 2) == 0);
-    CHECK(e.tab.elems[0] == &tag_a && e.tab.elems[1] == &tag_a);
+    CHECK(ent(&e, 0) == &tag_a && ent(&e, 1) == &tag_a);
+    CHECK(e.tab.elems[0].sig == NULL && e.tab.elems[0].code == NULL);
     CHECK(wrt_table_grow(&e.tab, NULL, 3) == 0xFFFFFFFFu);
     CHECK(wrt_table_size(&e.tab) == 2);
     CHECK(wrt_table_grow(&e.tab, NULL, 0) == 2);
     CHECK(wrt_table_grow(&e.tab, NULL, 2) == 2);
-    CHECK(e.tab.elems[2] == NULL && e.tab.elems[3] == NULL);
+    CHECK(ent(&e, 2) == NULL && ent(&e, 3) == NULL);
     CHECK(wrt_table_grow(&e.tab, NULL, 1) == 0xFFFFFFFFu);
     CHECK(wrt_table_grow(&e.tab, NULL, 0xFFFFFFFFu) == 0xFFFFFFFFu);
-    t = e.tab.elems;
 
     /* fill */
     CHECK(bulk(&e, do_tfill, 1, 0, 3) == WRT_TRAP_NONE);
-    CHECK(t[0] == &tag_a && t[1] == &tag_c && t[3] == &tag_c);
-    t[1] = t[2] = t[3] = NULL;
+    CHECK(ent(&e, 0) == &tag_a && ent(&e, 1) == &tag_c &&
+          ent(&e, 3) == &tag_c);
+    put(&e, 1, NULL);
+    put(&e, 2, NULL);
+    put(&e, 3, NULL);
     CHECK(bulk(&e, do_tfill, 2, 0, 3) == WRT_TRAP_TABLE_OOB);
-    CHECK(t[2] == NULL && t[3] == NULL);
+    CHECK(ent(&e, 2) == NULL && ent(&e, 3) == NULL);
     CHECK(e.rt.trap_func == 2);
     CHECK(bulk(&e, do_tfill, 4, 0, 0) == WRT_TRAP_NONE);
     CHECK(bulk(&e, do_tfill, 5, 0, 0) == WRT_TRAP_TABLE_OOB);
 
     /* copy: overlapping, like memmove */
-    t[0] = &tag_a;
-    t[1] = &tag_b;
-    t[2] = &tag_c;
-    t[3] = NULL;
+    put(&e, 0, &tag_a);
+    put(&e, 1, &tag_b);
+    put(&e, 2, &tag_c);
+    put(&e, 3, NULL);
     CHECK(bulk(&e, do_tcopy, 1, 0, 3) == WRT_TRAP_NONE);
-    CHECK(t[0] == &tag_a && t[1] == &tag_a && t[2] == &tag_b &&
-          t[3] == &tag_c);
+    CHECK(ent(&e, 0) == &tag_a && ent(&e, 1) == &tag_a &&
+          ent(&e, 2) == &tag_b && ent(&e, 3) == &tag_c);
     CHECK(bulk(&e, do_tcopy, 0, 1, 3) == WRT_TRAP_NONE);
-    CHECK(t[0] == &tag_a && t[1] == &tag_b && t[2] == &tag_c);
+    CHECK(ent(&e, 0) == &tag_a && ent(&e, 1) == &tag_b &&
+          ent(&e, 2) == &tag_c);
     CHECK(bulk(&e, do_tcopy, 2, 0, 3) == WRT_TRAP_TABLE_OOB);
-    CHECK(t[2] == &tag_c);
+    CHECK(ent(&e, 2) == &tag_c);
     CHECK(bulk(&e, do_tcopy, 0, 2, 3) == WRT_TRAP_TABLE_OOB);
     CHECK(bulk(&e, do_tcopy, 4, 4, 0) == WRT_TRAP_NONE);
     CHECK(bulk(&e, do_tcopy, 5, 0, 0) == WRT_TRAP_TABLE_OOB);
 
     /* init from a 3-entry segment */
-    memset(t, 0, 4 * sizeof(void *));
+    for (i = 0; i < 4; i++)
+        put(&e, i, NULL);
     CHECK(bulk(&e, do_tinit, 1, 0, 3) == WRT_TRAP_NONE);
-    CHECK(t[0] == NULL && t[1] == &tag_a && t[2] == &tag_b && t[3] == NULL);
-    memset(t, 0, 4 * sizeof(void *));
+    CHECK(ent(&e, 0) == NULL && ent(&e, 1) == &tag_a &&
+          ent(&e, 2) == &tag_b && ent(&e, 3) == NULL);
+    for (i = 0; i < 4; i++)
+        put(&e, i, NULL);
     CHECK(bulk(&e, do_tinit, 0, 1, 3) == WRT_TRAP_TABLE_OOB);
-    CHECK(t[0] == NULL);
+    CHECK(ent(&e, 0) == NULL);
     CHECK(bulk(&e, do_tinit, 2, 0, 3) == WRT_TRAP_TABLE_OOB);
-    CHECK(t[2] == NULL);
+    CHECK(ent(&e, 2) == NULL);
     CHECK(bulk(&e, do_tinit, 4, 3, 0) == WRT_TRAP_NONE);
     CHECK(bulk(&e, do_tinit, 0, 4, 0) == WRT_TRAP_TABLE_OOB);
 
     /* get at the boundary */
-    t[3] = &tag_a;
+    put(&e, 3, &tag_a);
     e.reached = 0;
     CHECK(bulk(&e, do_tget, 3, 0, 0) == WRT_TRAP_NONE && e.reached);
     CHECK(bulk(&e, do_tget, 4, 0, 0) == WRT_TRAP_TABLE_OOB);
     wrt_table_free(&e.tab);
 
-    CHECK(wrt_table_init(&e.tab, NULL, 3, 2) == -1);
+    CHECK(wrt_table_init(&e.tab, NULL, 0, 3, 2) == -1);
     wrt_table_free(&e.tab);
 }
 
@@ -739,30 +760,70 @@ do_indirect(void *p)
 {
     static const char sig_ii_i[] = "ii:i";
     Env *e = p;
+    const WrtTableEntry *t;
 
-    (void)wrt_table_func(&e->rt, 0, &e->tab, e->a, sig_ii_i);
-    e->reached = 1;
+    t = wrt_table_func(&e->rt, 0, &e->tab, e->a, sig_ii_i);
+    e->reached = t == &e->tab.elems[e->a];
 }
 
+static void
+code_a(void)
+{
+}
+
+static void
+code_b(void)
+{
+}
+
+/*
+ * A funcref table: every way of storing a function copies its signature,
+ * code and context into the entry (call_indirect reads only the entry);
+ * storing NULL clears them.
+ */
 static void
 test_indirect(void)
 {
     char same_text[] = "ii:i";
-    WrtFunc f_ok = {NULL, NULL, NULL};
-    WrtFunc f_bad = {"i:i", NULL, NULL};
+    WrtFunc f_ok = {NULL, code_a, &tag_a};
+    WrtFunc f_bad = {"i:i", code_b, &tag_b};
+    static void *seg[2];
     Env e;
 
     f_ok.sig = same_text;   /* equal by content, not by pointer */
     wrt_rt_init(&e.rt, names, 3, 100);
-    CHECK(wrt_table_init(&e.tab, NULL, 3, 3) == 0);
-    e.tab.elems[0] = &f_ok;
-    e.tab.elems[1] = &f_bad;
+    CHECK(wrt_table_init(&e.tab, NULL, 1, 3, 8) == 0);
+    CHECK(e.tab.elems[0].sig == NULL && ent(&e, 0) == NULL);
+    put(&e, 0, &f_ok);
+    put(&e, 1, &f_bad);
+    CHECK(e.tab.elems[0].sig == same_text && e.tab.elems[0].code == code_a &&
+          e.tab.elems[0].ctx == &tag_a && ent(&e, 0) == &f_ok);
     e.reached = 0;
     CHECK(bulk(&e, do_indirect, 0, 0, 0) == WRT_TRAP_NONE && e.reached);
     CHECK(bulk(&e, do_indirect, 1, 0, 0) == WRT_TRAP_INDIRECT_TYPE);
     CHECK(bulk(&e, do_indirect, 2, 0, 0) == WRT_TRAP_UNINIT_ELEM);
     CHECK(bulk(&e, do_indirect, 3, 0, 0) == WRT_TRAP_UNDEF_ELEM);
     CHECK(wrt_sig_equal_slow("", "") && !wrt_sig_equal_slow("i:", ":i"));
+
+    /* grow, fill, copy and init carry the call fields too */
+    CHECK(wrt_table_grow(&e.tab, &f_bad, 2) == 3);
+    CHECK(e.tab.elems[4].code == code_b && e.tab.elems[4].ctx == &tag_b);
+    wrt_table_fill(&e.rt, 0, &e.tab, 3, &f_ok, 2);
+    CHECK(e.tab.elems[4].code == code_a && ent(&e, 4) == &f_ok);
+    wrt_table_copy(&e.rt, 0, &e.tab, &e.tab, 2, 1, 1);
+    CHECK(e.tab.elems[2].code == code_b && ent(&e, 2) == &f_bad);
+    seg[0] = NULL;
+    seg[1] = &f_bad;
+    wrt_table_init_seg(&e.rt, 0, &e.tab, seg, 2, 3, 0, 2);
+    CHECK(e.tab.elems[3].sig == NULL && e.tab.elems[3].code == NULL &&
+          ent(&e, 3) == NULL);
+    CHECK(e.tab.elems[4].sig == f_bad.sig && ent(&e, 4) == &f_bad);
+    CHECK(bulk(&e, do_indirect, 3, 0, 0) == WRT_TRAP_UNINIT_ELEM);
+    CHECK(bulk(&e, do_indirect, 4, 0, 0) == WRT_TRAP_INDIRECT_TYPE);
+    put(&e, 4, &f_ok);
+    CHECK(bulk(&e, do_indirect, 4, 0, 0) == WRT_TRAP_NONE);
+    put(&e, 4, NULL);
+    CHECK(bulk(&e, do_indirect, 4, 0, 0) == WRT_TRAP_UNINIT_ELEM);
     wrt_table_free(&e.tab);
 }
 
