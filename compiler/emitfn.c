@@ -87,6 +87,10 @@ typedef struct Lazy {
 /* Longest deferred expression: longer ones are stored into their slot. */
 #define LAZY_MAX 64
 
+/* Fn.pending: where a value's pending load is */
+#define PEND_LOAD 1             /* in the value's own computation */
+#define PEND_LOCAL 2            /* in a local it read */
+
 typedef struct Fn {
     EmitCtx *e;
     const Module *m;
@@ -96,8 +100,10 @@ typedef struct Fn {
     ValType *stack;
     /*
      * Guard bounds: per stack depth, the value depends on a load that
-     * nothing observable uses yet.  Dropping it would let the C compiler
-     * delete the load and with it the fault, so drop forces a read.
+     * nothing observable uses yet: PEND_LOAD when it was computed from a
+     * load's result, PEND_LOCAL from a local that may hold one.  Dropping
+     * it would let the C compiler delete the load and with it the fault,
+     * so drop forces a read.
      */
     uint8_t *pending;
     struct Lazy *lazy;          /* per stack depth: a deferred value */
@@ -112,6 +118,19 @@ typedef struct Fn {
     uint32_t nl;
     uint8_t *loop_target;       /* per block ordinal: a loop branched to */
     uint8_t *local_read;        /* per local: the body reads it */
+    /*
+     * Guard bounds (plan_dead_sets): per instruction, 1 for a local.set
+     * or local.tee whose value no path reads; per local, 1 when the body
+     * assigns it (its value may come from a load).  NULL without memory
+     * accesses.
+     */
+    uint8_t *set_dead;
+    uint8_t *assigned;
+    /* locals holding a pending load's value (a list, and a flag each) */
+    uint32_t *pend_list;
+    uint8_t *pend_flag;
+    uint32_t npend;
+    uint32_t pc;                /* index of the instruction being emitted */
     uint32_t nblocks;           /* block ordinals handed out so far */
     bool unreachable;           /* rest of the current arm is dead */
     bool has_return;            /* a return statement was printed */
@@ -829,16 +848,59 @@ defer_result(Fn *fn, uint32_t d, const char *text, size_t n,
  * values below that read x are stored first; after a tee the value is
  * the local's.
  */
+/*
+ * Guard bounds, before an instruction that traps by an explicit check
+ * (division, conversion, call_indirect, table access, unreachable): the
+ * loads whose values are still pending (on the stack, in locals) happen
+ * now.  A load is invisible to the C compiler as a trap, so it could sink
+ * one past the check, and the later trap would be reported first.
+ */
 static void
-set_local(Fn *fn, uint32_t x, bool tee, uint32_t d, const char *text)
+force_pending(Fn *fn)
+{
+    uint32_t d, i;
+
+    if (fn->set_dead == NULL)       /* not guard, or no memory access */
+        return;
+    for (d = 0; d < fn->height; d++) {
+        /* a local's load is forced below, with the local */
+        if (!(fn->pending[d] & PEND_LOAD))
+            continue;
+        stmt(fn, "WRT_FORCE_READ%s(%s);",
+             fn->stack[d] == VT_V128 ? "_V128" : "", operand(fn, d));
+        fn->pending[d] = 0;
+    }
+    for (i = 0; i < fn->npend; i++) {
+        uint32_t x = fn->pend_list[i];
+        stmt(fn, "WRT_FORCE_READ%s(%s);",
+             fn->ltypes[x] == VT_V128 ? "_V128" : "", fn->lnames[x]);
+        fn->pend_flag[x] = 0;
+    }
+    fn->npend = 0;
+}
+
+static void
+set_local(Fn *fn, uint32_t x, bool tee, uint32_t d, const char *text,
+          uint32_t k)
 {
     const char *name = fn->lnames[x];
+    uint8_t pending = fn->pending[d];
 
     flush_reading(fn, d, local_bit(x), false);
     if (text != NULL)
         assign(fn, name, text);
     else
         assign_value(fn, name, d);
+    /* a value from a load that nothing reads: the C compiler would drop
+       the load and its fault (a tee keeps it on the stack, still pending) */
+    if (pending && !tee && fn->set_dead != NULL && fn->set_dead[k])
+        stmt(fn, "WRT_FORCE_READ%s(%s);",
+             fn->ltypes[x] == VT_V128 ? "_V128" : "", name);
+    else if ((pending & PEND_LOAD) && fn->pend_flag != NULL &&
+             !fn->pend_flag[x]) {
+        fn->pend_flag[x] = 1;
+        fn->pend_list[fn->npend++] = x;
+    }
     if (tee)
         set_lazy(fn, d, name, strlen(name))->locals = local_bit(x);
     else
@@ -1060,6 +1122,37 @@ template_kind(const Instr *in, const OpInfo *oi)
     return kind[in->op];
 }
 
+/*
+ * A division, remainder or trapping conversion (an opcodes.def template
+ * with a trap site and no memory): it checks and traps itself, unless its
+ * divisor is a constant it cannot trap on (not 0, and not -1 when signed).
+ */
+static bool
+traps_by_check(const Fn *fn, const Instr *in, const OpInfo *oi,
+               uint32_t base)
+{
+    const Lazy *z;
+    uint64_t ones;
+
+    if (oi->imm != IMM_NONE || oi->tmpl == NULL ||
+        strstr(oi->tmpl, "$T") == NULL)
+        return false;
+    switch (in->op) {
+    case OP_I32_DIV_S: case OP_I32_DIV_U: case OP_I32_REM_S:
+    case OP_I32_REM_U: case OP_I64_DIV_S: case OP_I64_DIV_U:
+    case OP_I64_REM_S: case OP_I64_REM_U:
+        z = &fn->lazy[base + 1];
+        ones = in->op >= OP_I64_DIV_S ? ~(uint64_t)0 : 0xFFFFFFFFu;
+        if (z->len == 0 || !z->is_const || (z->cval & ones) == 0)
+            return true;
+        return (in->op == OP_I32_DIV_S || in->op == OP_I32_REM_S ||
+                in->op == OP_I64_DIV_S || in->op == OP_I64_REM_S) &&
+               (z->cval & ones) == ones;
+    default:
+        return true;
+    }
+}
+
 /* Expand an opcodes.def template (see the token list there). */
 static void
 emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
@@ -1075,7 +1168,7 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
 
     bool is_load = (oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE) &&
                    nr == 1;
-    bool pending = false;
+    uint8_t pending = 0;
     bool defer;
 
     if (np > 3 || nr > 1)
@@ -1083,12 +1176,14 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     if (np > fn->height)
         BUG("operand stack underflow in emitter");
     base = fn->height - (uint32_t)np;
+    if (traps_by_check(fn, in, oi, base))
+        force_pending(fn);
     defer = nr == 1 && (template_kind(in, oi) & 2) &&
             operands_allow_defer(fn, base, (uint32_t)np);
     for (k = 0; k < np; k++) {
         const Lazy *z = &fn->lazy[base + k];
         ops[k] = operand(fn, base + k);
-        pending = pending || fn->pending[base + k];
+        pending |= fn->pending[base + k];
         if (z->len == 0)
             continue;
         lz[k] = z;
@@ -1200,7 +1295,8 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     if (nr == 1) {
         d = push(fn, letter_type(oi->results[0]));
         /* a pure operation passes its operands' pending loads on */
-        fn->pending[d] = is_load || (pending && in->op != OP_MEMORY_GROW);
+        fn->pending[d] = is_load ? PEND_LOAD
+                         : in->op != OP_MEMORY_GROW ? pending : 0;
     }
     if (nr == 1 && defer && n <= LAZY_MAX) {
         defer_result(fn, d, line, n, lz, (uint32_t)np,
@@ -1211,7 +1307,8 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
         !fn->e->o->offsets) {
         /* "x = load(...);" rather than through the slot (the body ends
            with end, so in[1] exists) */
-        set_local(fn, in[1].imm.idx, in[1].op == OP_LOCAL_TEE, d, line);
+        set_local(fn, in[1].imm.idx, in[1].op == OP_LOCAL_TEE, d, line,
+                  fn->pc + 1);
         fn->skip_next = true;
     } else if (nr == 1) {
         assign(fn, slot(fn, d), line);
@@ -1422,6 +1519,7 @@ emit_call_indirect(Fn *fn, const Instr *in)
     emitfn_params(fn->e, &callee, ti, "void *", NULL, false);
     cw_printf(&callee, ")fp->code)");
 
+    force_pending(fn);
     cw_open(fn->w, "{");
     stmt(fn, "const WrtTableEntry *fp = wrt_table_func(&inst->rt, %uu, %s, "
             "%s, SIG_%u);", (unsigned)fn->fidx, table_ptr(fn->e, tab),
@@ -1607,6 +1705,7 @@ emit_instr(Fn *fn, const Instr *in)
     }
     switch (in->op) {
     case OP_UNREACHABLE:
+        force_pending(fn);
         stmt(fn, "wrt_trap(&inst->rt, %uu, WRT_TRAP_UNREACHABLE);",
                 (unsigned)fn->fidx);
         end_arm(fn);
@@ -1691,11 +1790,13 @@ emit_instr(Fn *fn, const Instr *in)
         d = push(fn, fn->ltypes[in->imm.idx]);
         s = fn->lnames[in->imm.idx];
         set_lazy(fn, d, s, strlen(s))->locals = local_bit(in->imm.idx);
+        if (fn->assigned != NULL && fn->assigned[in->imm.idx])
+            fn->pending[d] = PEND_LOCAL;
         break;
     case OP_LOCAL_SET:
     case OP_LOCAL_TEE:
         set_local(fn, in->imm.idx, in->op == OP_LOCAL_TEE, fn->height - 1,
-                  NULL);
+                  NULL, fn->pc);
         break;
     case OP_GLOBAL_GET:
         d = push(fn, m->globals[in->imm.idx].type);
@@ -1758,6 +1859,7 @@ emit_instr(Fn *fn, const Instr *in)
                 (unsigned)in->imm.idx);
         break;
     case OP_TABLE_GET:
+        force_pending(fn);
         s = top(fn, 0);
         pop(fn, 1);
         d = push(fn, m->tables[in->imm.idx].elem);
@@ -1766,6 +1868,7 @@ emit_instr(Fn *fn, const Instr *in)
                 table_ptr(fn->e, in->imm.idx), s);
         break;
     case OP_TABLE_SET:
+        force_pending(fn);
         stmt(fn, "wrt_table_set(&inst->rt, %uu, %s, %s, %s);",
                 (unsigned)fn->fidx, table_ptr(fn->e, in->imm.idx),
                 top(fn, 1), top(fn, 0));
@@ -2304,6 +2407,178 @@ emitfn_plan(EmitCtx *e)
 }
 
 /* Which memories the loads and stores of body use; whether it calls. */
+/*
+ * Guard bounds: which local.set and local.tee store a value that no path
+ * reads before the local is written again or the function returns.  The
+ * C compiler deletes such a store, and with it a load that computed the
+ * value, which would lose the load's fault; set_local forces those reads.
+ * Backward liveness of locals over the structured control flow: a branch
+ * to a block or if continues after its end, one to a loop at its start,
+ * whose live set comes from the previous pass (passes repeat until no
+ * loop's set grows).  Also marks the locals the body assigns: only their
+ * values can come from a load.
+ */
+typedef struct LiveFrame {
+    uint16_t op;                /* OP_BLOCK, OP_LOOP, OP_IF; OP_END: body */
+    uint64_t *label;            /* live where a branch to it continues */
+    uint64_t *after;            /* if: live after its end */
+    uint64_t *other;            /* if: live at the start of its else arm */
+    bool has_else;
+} LiveFrame;
+
+static void
+plan_dead_sets(Fn *fn, const Expr *body)
+{
+    uint32_t n = body->n, w = (fn->nl + 63) / 64, nloops = 0, depth = 0;
+    uint32_t maxdepth = 1, i, k, top = 0, loop;
+    uint32_t *opener, *stack, *loop_id;
+    uint8_t *has_else;
+    uint64_t *live, *pool, *heads;
+    LiveFrame *fr;
+    bool changed = true;
+
+    fn->assigned = xrealloc(NULL, fn->nl ? fn->nl : 1);
+    memset(fn->assigned, 0, fn->nl ? fn->nl : 1);
+    /* each end's opener (n: the body's), each if's else */
+    opener = xrealloc(NULL, (n ? n : 1) * sizeof *opener);
+    has_else = xrealloc(NULL, n ? n : 1);
+    loop_id = xrealloc(NULL, (n ? n : 1) * sizeof *loop_id);
+    stack = xrealloc(NULL, (n + 1) * sizeof *stack);
+    memset(has_else, 0, n ? n : 1);
+    for (i = 0; i < n; i++) {
+        uint16_t op = body->code[i].op;
+        if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
+            stack[depth++] = i;
+            maxdepth = depth + 1 > maxdepth ? depth + 1 : maxdepth;
+            if (op == OP_LOOP)
+                loop_id[i] = nloops++;
+        } else if (op == OP_ELSE && depth > 0) {
+            has_else[stack[depth - 1]] = 1;
+        } else if (op == OP_END) {
+            opener[i] = depth > 0 ? stack[--depth] : n;
+        } else if (op == OP_LOCAL_SET || op == OP_LOCAL_TEE) {
+            fn->assigned[body->code[i].imm.idx] = 1;
+        }
+    }
+    fn->set_dead = xrealloc(NULL, n ? n : 1);
+    memset(fn->set_dead, 0, n ? n : 1);
+    fn->pend_list = xrealloc(NULL, (fn->nl ? fn->nl : 1) * sizeof(uint32_t));
+    fn->pend_flag = xrealloc(NULL, fn->nl ? fn->nl : 1);
+    memset(fn->pend_flag, 0, fn->nl ? fn->nl : 1);
+    /* three sets per open construct, one per loop, one current */
+    pool = xrealloc(NULL, ((size_t)maxdepth * 3 + 1) * w * sizeof *pool + 1);
+    heads = xrealloc(NULL, ((size_t)nloops * w + 1) * sizeof *heads);
+    memset(heads, 0, ((size_t)nloops * w + 1) * sizeof *heads);
+    fr = xrealloc(NULL, maxdepth * sizeof *fr);
+    live = pool + (size_t)maxdepth * 3 * w;
+
+#define LIVE_COPY(dst, src) memcpy((dst), (src), w * sizeof(uint64_t))
+#define LIVE_OR(dst, src)                                                   \
+    for (k = 0; k < w; k++)                                                 \
+        (dst)[k] |= (src)[k]
+#define LIVE_LABEL(idx) fr[top - 1 - (idx)].label
+
+    while (changed) {
+        changed = false;
+        top = 0;
+        memset(live, 0, w * sizeof *live);
+        for (i = n; i-- > 0;) {
+            const Instr *in = &body->code[i];
+            LiveFrame *f;
+            uint32_t x;
+            switch (in->op) {
+            case OP_END:
+                f = &fr[top];
+                f->op = opener[i] == n ? OP_END : body->code[opener[i]].op;
+                f->label = pool + (size_t)top * 3 * w;
+                f->after = f->label + w;
+                f->other = f->after + w;
+                f->has_else = f->op == OP_IF && has_else[opener[i]];
+                if (f->op == OP_LOOP)
+                    f->label = heads + (size_t)loop_id[opener[i]] * w;
+                else if (f->op == OP_END)
+                    memset(f->label, 0, w * sizeof *live);  /* return */
+                else
+                    LIVE_COPY(f->label, live);
+                LIVE_COPY(f->after, live);
+                top++;
+                break;
+            case OP_ELSE:
+                if (top == 0)
+                    break;
+                f = &fr[top - 1];
+                LIVE_COPY(f->other, live);
+                LIVE_COPY(live, f->after);
+                break;
+            case OP_IF:
+                if (top == 0)
+                    break;
+                f = &fr[--top];
+                if (f->has_else)
+                    LIVE_OR(live, f->other);
+                else
+                    LIVE_OR(live, f->after);
+                break;
+            case OP_BLOCK:
+                if (top > 0)
+                    top--;
+                break;
+            case OP_LOOP:
+                if (top == 0)
+                    break;
+                f = &fr[--top];
+                for (k = 0; k < w; k++) {
+                    if (live[k] & ~f->label[k])
+                        changed = true;
+                    f->label[k] |= live[k];
+                }
+                break;
+            case OP_BR:
+                if (in->imm.idx < top)
+                    LIVE_COPY(live, LIVE_LABEL(in->imm.idx));
+                break;
+            case OP_BR_IF:
+                if (in->imm.idx < top)
+                    LIVE_OR(live, LIVE_LABEL(in->imm.idx));
+                break;
+            case OP_BR_TABLE:
+                memset(live, 0, w * sizeof *live);
+                for (loop = 0; loop <= in->imm.br_table.n; loop++)
+                    if (in->imm.br_table.targets[loop] < top)
+                        LIVE_OR(live,
+                                LIVE_LABEL(in->imm.br_table.targets[loop]));
+                break;
+            case OP_RETURN:
+            case OP_UNREACHABLE:
+                memset(live, 0, w * sizeof *live);
+                break;
+            case OP_LOCAL_GET:
+                x = in->imm.idx;
+                live[x / 64] |= (uint64_t)1 << (x % 64);
+                break;
+            case OP_LOCAL_SET:
+            case OP_LOCAL_TEE:
+                x = in->imm.idx;
+                fn->set_dead[i] = !(live[x / 64] & ((uint64_t)1 << (x % 64)));
+                live[x / 64] &= ~((uint64_t)1 << (x % 64));
+                break;
+            default:
+                break;
+            }
+        }
+    }
+#undef LIVE_COPY
+#undef LIVE_OR
+#undef LIVE_LABEL
+    free(opener);
+    free(has_else);
+    free(loop_id);
+    free(stack);
+    free(pool);
+    free(heads);
+    free(fr);
+}
+
 static void
 scan_body(Fn *fn, const Expr *body)
 {
@@ -2359,6 +2634,8 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         BUG("emitfn_body before emitfn_plan");
     find_loop_targets(&fn, &func->body);
     scan_body(&fn, &func->body);
+    if (e->o->guard && fn.any_view)
+        plan_dead_sets(&fn, &func->body);
     /*
      * Calls are counted unless the stack's guard page can stand for the
      * limit (the runtime's fault handler, 64-bit POSIX): not for a
@@ -2391,6 +2668,7 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
         if (e->o->offsets)
             cw_line(fn.w, "/* @0x%x %s */", (unsigned)in->offset,
                     op_info[in->op].text);
+        fn.pc = i;
         if (!emit_instr(&fn, in)) {
             ok = false;
             break;
@@ -2473,6 +2751,10 @@ emitfn_body(EmitCtx *e, CWriter *c, uint32_t fidx)
 
     free(fn.stack);
     free(fn.pending);
+    free(fn.set_dead);
+    free(fn.assigned);
+    free(fn.pend_list);
+    free(fn.pend_flag);
     for (i = 0; i < fn.stack_cap; i++)
         free(fn.lazy[i].text);
     free(fn.lazy);
