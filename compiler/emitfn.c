@@ -2418,6 +2418,22 @@ emitfn_plan(EmitCtx *e)
  * loop's set grows).  Also marks the locals the body assigns: only their
  * values can come from a load.
  */
+/* Sets of locals, w words each. */
+static void
+live_copy(uint64_t *dst, const uint64_t *src, uint32_t w)
+{
+    memcpy(dst, src, w * sizeof *dst);
+}
+
+static void
+live_or(uint64_t *dst, const uint64_t *src, uint32_t w)
+{
+    uint32_t k;
+
+    for (k = 0; k < w; k++)
+        dst[k] |= src[k];
+}
+
 typedef struct LiveFrame {
     uint16_t op;                /* OP_BLOCK, OP_LOOP, OP_IF; OP_END: body */
     uint64_t *label;            /* live where a branch to it continues */
@@ -2430,7 +2446,7 @@ static void
 plan_dead_sets(Fn *fn, const Expr *body)
 {
     uint32_t n = body->n, w = (fn->nl + 63) / 64, nloops = 0, depth = 0;
-    uint32_t maxdepth = 1, i, k, top = 0, loop;
+    uint32_t maxdepth = 1, i, k, top = 0;
     uint32_t *opener, *stack, *loop_id;
     uint8_t *has_else;
     uint64_t *live, *pool, *heads;
@@ -2472,12 +2488,6 @@ plan_dead_sets(Fn *fn, const Expr *body)
     fr = xrealloc(NULL, maxdepth * sizeof *fr);
     live = pool + (size_t)maxdepth * 3 * w;
 
-#define LIVE_COPY(dst, src) memcpy((dst), (src), w * sizeof(uint64_t))
-#define LIVE_OR(dst, src)                                                   \
-    for (k = 0; k < w; k++)                                                 \
-        (dst)[k] |= (src)[k]
-#define LIVE_LABEL(idx) fr[top - 1 - (idx)].label
-
     while (changed) {
         changed = false;
         top = 0;
@@ -2499,25 +2509,25 @@ plan_dead_sets(Fn *fn, const Expr *body)
                 else if (f->op == OP_END)
                     memset(f->label, 0, w * sizeof *live);  /* return */
                 else
-                    LIVE_COPY(f->label, live);
-                LIVE_COPY(f->after, live);
+                    live_copy(f->label, live, w);
+                live_copy(f->after, live, w);
                 top++;
                 break;
             case OP_ELSE:
                 if (top == 0)
                     break;
                 f = &fr[top - 1];
-                LIVE_COPY(f->other, live);
-                LIVE_COPY(live, f->after);
+                live_copy(f->other, live, w);
+                live_copy(live, f->after, w);
                 break;
             case OP_IF:
                 if (top == 0)
                     break;
                 f = &fr[--top];
                 if (f->has_else)
-                    LIVE_OR(live, f->other);
+                    live_or(live, f->other, w);
                 else
-                    LIVE_OR(live, f->after);
+                    live_or(live, f->after, w);
                 break;
             case OP_BLOCK:
                 if (top > 0)
@@ -2535,18 +2545,19 @@ plan_dead_sets(Fn *fn, const Expr *body)
                 break;
             case OP_BR:
                 if (in->imm.idx < top)
-                    LIVE_COPY(live, LIVE_LABEL(in->imm.idx));
+                    live_copy(live, fr[top - 1 - in->imm.idx].label, w);
                 break;
             case OP_BR_IF:
                 if (in->imm.idx < top)
-                    LIVE_OR(live, LIVE_LABEL(in->imm.idx));
+                    live_or(live, fr[top - 1 - in->imm.idx].label, w);
                 break;
             case OP_BR_TABLE:
                 memset(live, 0, w * sizeof *live);
-                for (loop = 0; loop <= in->imm.br_table.n; loop++)
-                    if (in->imm.br_table.targets[loop] < top)
-                        LIVE_OR(live,
-                                LIVE_LABEL(in->imm.br_table.targets[loop]));
+                for (k = 0; k <= in->imm.br_table.n; k++) {
+                    uint32_t t = in->imm.br_table.targets[k];
+                    if (t < top)
+                        live_or(live, fr[top - 1 - t].label, w);
+                }
                 break;
             case OP_RETURN:
             case OP_UNREACHABLE:
@@ -2567,9 +2578,6 @@ plan_dead_sets(Fn *fn, const Expr *body)
             }
         }
     }
-#undef LIVE_COPY
-#undef LIVE_OR
-#undef LIVE_LABEL
     free(opener);
     free(has_else);
     free(loop_id);
