@@ -853,10 +853,14 @@ defer_result(Fn *fn, uint32_t d, const char *text, size_t n,
  * (division, conversion, call_indirect, table access, unreachable): the
  * loads whose values are still pending (on the stack, in locals) happen
  * now.  A load is invisible to the C compiler as a trap, so it could sink
- * one past the check, and the later trap would be reported first.
+ * one past the check, and the later trap would be reported first.  The
+ * value at depth `checked` (NO_DEPTH: none) is one the check itself reads
+ * (a divisor, a table index), which its load therefore precedes.
  */
+#define NO_DEPTH 0xFFFFFFFFu
+
 static void
-force_pending(Fn *fn)
+force_pending(Fn *fn, uint32_t checked)
 {
     uint32_t d, i;
 
@@ -864,7 +868,7 @@ force_pending(Fn *fn)
         return;
     for (d = 0; d < fn->height; d++) {
         /* a local's load is forced below, with the local */
-        if (!(fn->pending[d] & PEND_LOAD))
+        if (!(fn->pending[d] & PEND_LOAD) || d == checked)
             continue;
         stmt(fn, "WRT_FORCE_READ%s(%s);",
              fn->stack[d] == VT_V128 ? "_V128" : "", operand(fn, d));
@@ -1176,8 +1180,8 @@ emit_template(Fn *fn, const Instr *in, const OpInfo *oi)
     if (np > fn->height)
         BUG("operand stack underflow in emitter");
     base = fn->height - (uint32_t)np;
-    if (traps_by_check(fn, in, oi, base))
-        force_pending(fn);
+    if (traps_by_check(fn, in, oi, base))   /* the check reads the last */
+        force_pending(fn, fn->height - 1);
     defer = nr == 1 && (template_kind(in, oi) & 2) &&
             operands_allow_defer(fn, base, (uint32_t)np);
     for (k = 0; k < np; k++) {
@@ -1519,7 +1523,7 @@ emit_call_indirect(Fn *fn, const Instr *in)
     emitfn_params(fn->e, &callee, ti, "void *", NULL, false);
     cw_printf(&callee, ")fp->code)");
 
-    force_pending(fn);
+    force_pending(fn, fn->height - 1);     /* the index */
     cw_open(fn->w, "{");
     stmt(fn, "const WrtTableEntry *fp = wrt_table_func(&inst->rt, %uu, %s, "
             "%s, SIG_%u);", (unsigned)fn->fidx, table_ptr(fn->e, tab),
@@ -1705,7 +1709,7 @@ emit_instr(Fn *fn, const Instr *in)
     }
     switch (in->op) {
     case OP_UNREACHABLE:
-        force_pending(fn);
+        force_pending(fn, NO_DEPTH);
         stmt(fn, "wrt_trap(&inst->rt, %uu, WRT_TRAP_UNREACHABLE);",
                 (unsigned)fn->fidx);
         end_arm(fn);
@@ -1859,7 +1863,7 @@ emit_instr(Fn *fn, const Instr *in)
                 (unsigned)in->imm.idx);
         break;
     case OP_TABLE_GET:
-        force_pending(fn);
+        force_pending(fn, fn->height - 1);
         s = top(fn, 0);
         pop(fn, 1);
         d = push(fn, m->tables[in->imm.idx].elem);
@@ -1868,7 +1872,7 @@ emit_instr(Fn *fn, const Instr *in)
                 table_ptr(fn->e, in->imm.idx), s);
         break;
     case OP_TABLE_SET:
-        force_pending(fn);
+        force_pending(fn, fn->height - 2);
         stmt(fn, "wrt_table_set(&inst->rt, %uu, %s, %s, %s);",
                 (unsigned)fn->fidx, table_ptr(fn->e, in->imm.idx),
                 top(fn, 1), top(fn, 0));

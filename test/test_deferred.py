@@ -77,3 +77,23 @@ def test_deferred_c_reads_like_expressions(tmp_path):
     text = out.read_text()
     assert "l0 = l0 - 1u;" in text
     assert "return l0 << 3;" in text
+
+
+def test_checked_operand_not_forced(tmp_path):
+    """Before a division, a pending load that the division's own check
+    reads (the divisor) is not forced: the check needs its value first.
+    A pending dividend is (the check does not read it)."""
+    wat = tmp_path / "div.wat"
+    wat.write_text("""(module
+  (memory 1)
+  (func (export "by_load") (param i32) (result i32)
+    (i32.div_u (i32.const 100) (i32.load (local.get 0))))
+  (func (export "of_load") (param i32 i32) (result i32)
+    (i32.div_u (i32.load (local.get 0)) (local.get 1))))""")
+    out = tmp_path / "div.c"
+    r = conftest.w2c(str(wat), "--emit=c", "--bounds=guard", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    funcs = dict(re.findall(r'^/\* func (\d+): .*?\n(.*?)^}$',
+                            out.read_text(), re.M | re.S))
+    assert "WRT_FORCE_READ" not in funcs["0"], funcs["0"]
+    assert "WRT_FORCE_READ(" in funcs["1"], funcs["1"]
